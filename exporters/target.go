@@ -1,0 +1,200 @@
+package exporters
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ErrExists is matched by the error for a destination that exists when
+// --force was not given.
+var ErrExists = errors.New("output exists")
+
+// ExistsError says that an output would replace an existing file or folder.
+type ExistsError struct{ Path string }
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("%s already exists; use --force to replace it", e.Path)
+}
+
+// Is makes errors.Is(err, ErrExists) true.
+func (e *ExistsError) Is(target error) bool { return target == ErrExists }
+
+// Target is where one output goes. Formats with FileLayout call CreateFile,
+// those with FolderLayout CreateDir; both write under a temporary name in
+// the destination's folder, which Commit renames into place and Abort
+// removes. InPlaceLayout formats use Path directly and are themselves
+// responsible for changing it atomically.
+type Target struct {
+	// Path is the destination; "-" means standard output.
+	Path string
+	// Force allows replacing an existing destination.
+	Force bool
+	// Wrap, when set, wraps the writer CreateFile returns. Tests use it
+	// to inject write errors.
+	Wrap func(io.Writer) io.Writer
+
+	layout Layout
+	stdout io.Writer
+	tmp    string
+	file   *os.File
+	closed bool
+}
+
+// NewTarget prepares an output at path. It fails early, before any work,
+// when path exists and force is false (except for InPlaceLayout, which
+// updates its destination), or when path is "-" for a layout that cannot
+// stream. stdout receives the output for "-".
+func NewTarget(path string, layout Layout, force bool, stdout io.Writer) (*Target, error) {
+	t := &Target{Path: path, Force: force, layout: layout, stdout: stdout}
+	if path == "-" {
+		if layout != FileLayout {
+			return nil, errors.New("this format writes a folder or a database and cannot write to standard output; give -o PATH")
+		}
+		return t, nil
+	}
+	if layout != InPlaceLayout && !force {
+		if _, err := os.Lstat(path); err == nil {
+			return nil, &ExistsError{Path: path}
+		}
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("%s: the folder %s does not exist", path, dir)
+		}
+	}
+	return t, nil
+}
+
+// Stdout reports whether the target is standard output.
+func (t *Target) Stdout() bool { return t.Path == "-" }
+
+// tempName returns a fresh hidden name next to the destination.
+func (t *Target) tempName(kind string) string {
+	var b [6]byte
+	rand.Read(b[:])
+	dir, base := filepath.Split(t.Path)
+	return filepath.Join(dir, "."+base+".chatferry-"+kind+"-"+hex.EncodeToString(b[:]))
+}
+
+// CreateFile returns the writer for a FileLayout output: standard output
+// for "-", otherwise a temporary file next to the destination.
+func (t *Target) CreateFile() (io.Writer, error) {
+	if t.Path == "-" {
+		return t.wrap(t.stdout), nil
+	}
+	if t.tmp != "" {
+		return nil, errors.New("exporters: CreateFile called twice")
+	}
+	name := t.tempName("tmp")
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	t.tmp, t.file = name, f
+	return t.wrap(f), nil
+}
+
+func (t *Target) wrap(w io.Writer) io.Writer {
+	if t.Wrap != nil {
+		return t.Wrap(w)
+	}
+	return w
+}
+
+// CreateDir returns a temporary folder next to the destination for a
+// FolderLayout output.
+func (t *Target) CreateDir() (string, error) {
+	if t.Path == "-" {
+		return "", errors.New("a folder output cannot go to standard output")
+	}
+	if t.tmp != "" {
+		return "", errors.New("exporters: CreateDir called twice")
+	}
+	name := t.tempName("tmp")
+	if err := os.Mkdir(name, 0o755); err != nil {
+		return "", err
+	}
+	t.tmp = name
+	return name, nil
+}
+
+// Commit moves the finished output into place. An existing destination
+// is replaced only with Force.
+func (t *Target) Commit() error {
+	if t.closed {
+		return errors.New("exporters: target already committed or aborted")
+	}
+	t.closed = true
+	if t.Path == "-" || t.layout == InPlaceLayout {
+		return nil
+	}
+	if t.tmp == "" {
+		return errors.New("exporters: nothing was written")
+	}
+	if t.file != nil {
+		err := t.file.Sync()
+		if cerr := t.file.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(t.tmp)
+			return err
+		}
+	}
+	fi, err := os.Lstat(t.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return t.rename()
+	case err != nil:
+		t.removeTemp()
+		return err
+	case !t.Force:
+		t.removeTemp()
+		return &ExistsError{Path: t.Path}
+	case !fi.IsDir():
+		return t.rename() // rename replaces a file atomically
+	}
+	old := t.tempName("old")
+	if err := os.Rename(t.Path, old); err != nil {
+		t.removeTemp()
+		return err
+	}
+	if err := t.rename(); err != nil {
+		os.Rename(old, t.Path)
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+func (t *Target) rename() error {
+	if err := os.Rename(t.tmp, t.Path); err != nil {
+		t.removeTemp()
+		return err
+	}
+	return nil
+}
+
+func (t *Target) removeTemp() {
+	if t.tmp != "" {
+		os.RemoveAll(t.tmp)
+	}
+}
+
+// Abort discards whatever was written. It is safe to call more than once
+// and after Commit (then it does nothing).
+func (t *Target) Abort() {
+	if t.closed {
+		return
+	}
+	t.closed = true
+	if t.file != nil {
+		t.file.Close()
+	}
+	t.removeTemp()
+}

@@ -1,0 +1,9 @@
+// Package all registers every input format of chatferry. Import it for its
+// side effect:
+//
+//	import _ "github.com/chatferry/chatferry/importers/all"
+package all
+
+import (
+	_ "github.com/chatferry/chatferry/importers/canonicaljson"
+)

@@ -1,0 +1,214 @@
+// Package importers is the contract between chatferry and its input formats,
+// and the registry that holds them.
+//
+// Each format lives in its own package under importers/ and registers a
+// Format from its init function; the package importers/all imports every
+// one of them. A Format has a cheap Detect, which scores a small Probe (the
+// input's name, its first KiB and the names inside a zip or folder), and an
+// Open, which returns a Reader that yields the model one item at a time: a
+// *model.Chat, then that chat's messages, then the next chat. Readers must
+// not hold the whole history in memory, must check their context at least
+// before every chat and every few thousand messages, and must not panic on
+// any input.
+//
+// Inputs are opened read-only through Source, which makes a file, a folder
+// and a zip look the same and bounds what a zip may unpack to.
+package importers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chatferry/chatferry/model"
+)
+
+// Reader yields an import one item at a time. Next returns a *model.Chat
+// before the messages of that chat, and io.EOF after the last item. An
+// error of type *ParseError describes one bad record: the caller may call
+// Next again to go on after it. Any other error is final. Close releases
+// the reader; it may be called at any time, also before io.EOF.
+type Reader interface {
+	Next() (model.Item, error)
+	Close() error
+}
+
+// Progresser is implemented by readers that can tell how far they are, in
+// bytes of work done and expected. The CLI uses it for its progress bar.
+type Progresser interface {
+	Progress() (done, total int64)
+}
+
+// Option documents a format-specific setting. The CLI offers each as a
+// flag of the same name; formats read the value from Options.Values.
+type Option struct {
+	Name    string // flag name without dashes, e.g. "date-order"
+	Help    string // one line
+	Default string // shown in help; "" for none
+	Bool    bool   // a flag without a value
+}
+
+// Values holds format option values by option name.
+type Values map[string]string
+
+// Get returns the value of the named option, or "".
+func (v Values) Get(name string) string { return v[name] }
+
+// Bool reports whether the named boolean option is set.
+func (v Values) Bool(name string) bool {
+	b, _ := strconv.ParseBool(v[name])
+	return b
+}
+
+// Options are the settings of one import.
+type Options struct {
+	// Me names the person who made the export, when the user says so.
+	Me string
+	// TZ is the zone to read floating times in where a format needs
+	// instants. It is never nil when the CLI calls a format.
+	TZ *time.Location
+	// Values holds the format's own options (see Format.Options).
+	Values Values
+}
+
+// Format describes one input format.
+type Format struct {
+	// Name is what users type after --from: lower case, no spaces.
+	Name string
+	// Summary is one line for `chatferry formats`.
+	Summary string
+	// Options lists the format's own settings.
+	Options []Option
+	// Detect scores how likely it is that p is in this format: 0 means
+	// no, 100 means certain. It must be cheap and must not read beyond
+	// what the probe offers.
+	Detect func(p *Probe) int
+	// Open starts an import of src.
+	Open func(ctx context.Context, src *Source, opts Options) (Reader, error)
+}
+
+var (
+	mu      sync.RWMutex
+	formats = map[string]*Format{}
+)
+
+// Register makes a format available by name. It panics if the name is
+// empty, taken, or the format lacks Detect or Open: those are programming
+// mistakes.
+func Register(f Format) {
+	if f.Name == "" || f.Detect == nil || f.Open == nil {
+		panic("importers: Register of incomplete format " + strconv.Quote(f.Name))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := formats[f.Name]; dup {
+		panic("importers: Register called twice for format " + f.Name)
+	}
+	formats[f.Name] = &f
+}
+
+// Formats returns the registered formats sorted by name.
+func Formats() []*Format {
+	mu.RLock()
+	defer mu.RUnlock()
+	list := make([]*Format, 0, len(formats))
+	for _, f := range formats {
+		list = append(list, f)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	return list
+}
+
+// Names returns the registered format names, sorted.
+func Names() []string {
+	var names []string
+	for _, f := range Formats() {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// UnknownFormatError is returned by Lookup for a name nobody registered.
+type UnknownFormatError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownFormatError) Error() string {
+	return fmt.Sprintf("unknown input format %q (forgotten import?); known: %s",
+		e.Name, strings.Join(e.Known, ", "))
+}
+
+// Lookup returns the format registered under name.
+func Lookup(name string) (*Format, error) {
+	mu.RLock()
+	f := formats[name]
+	mu.RUnlock()
+	if f == nil {
+		return nil, &UnknownFormatError{Name: name, Known: Names()}
+	}
+	return f, nil
+}
+
+// Detect returns the format that scores highest on src. No positive score,
+// or a tie at the top, is a *NotRecognisedError that suggests --from.
+func Detect(src *Source) (*Format, error) {
+	p, err := src.Probe()
+	if err != nil {
+		return nil, err
+	}
+	var best []*Format
+	top := 0
+	for _, f := range Formats() {
+		s := f.Detect(p)
+		switch {
+		case s <= 0 || s < top:
+		case s > top:
+			best, top = []*Format{f}, s
+		default:
+			best = append(best, f)
+		}
+	}
+	switch len(best) {
+	case 1:
+		return best[0], nil
+	case 0:
+		return nil, &NotRecognisedError{Path: src.Path,
+			Reason: "no input format recognises it; name one with --from (" + strings.Join(Names(), ", ") + ")"}
+	}
+	var names []string
+	for _, f := range best {
+		names = append(names, f.Name)
+	}
+	return nil, &NotRecognisedError{Path: src.Path,
+		Reason: "it could be " + strings.Join(names, " or ") + "; choose one with --from"}
+}
+
+// ReadAll drains r, calling fn for every item; it stops at the first error
+// from r or fn and always closes r. Recoverable *ParseErrors are returned
+// like any other error: callers that want to go on use Next themselves.
+func ReadAll(r Reader, fn func(model.Item) error) (err error) {
+	defer func() {
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	for {
+		it, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+}
