@@ -8,6 +8,7 @@ require (
 )
 
 require (
+	github.com/mattn/go-sqlite3 v1.14.53 // indirect
 	golang.org/x/text v0.14.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )

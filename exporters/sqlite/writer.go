@@ -1,0 +1,350 @@
+package sqlite
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chatferry/chatferry/exporters"
+)
+
+// ErrNoFTS5 is returned by Open when the program was built without SQLite's
+// full-text search.
+var ErrNoFTS5 = errors.New("this chatferry was built without SQLite full-text search (FTS5), which the sqlite archive needs; " +
+	"build it with: go build -tags sqlite_fts5 ./cmd/chatferry")
+
+// Writer writes into one archive. It is an exporters.Writer.
+type Writer struct {
+	opts  exporters.Options
+	tz    *time.Location
+	final string // the archive's path
+	tmp   string // the new archive being built, or "" when updating
+	db    *conn
+	st    *statements
+
+	runID    int64
+	firstNew int64 // messages with a greater id were added by this run
+	changed  bool  // the run added or changed something
+	chats    int   // chats added
+	added    int   // messages added
+	dups     int   // messages the archive already had
+	shifted  int   // floating times in a daylight-saving gap or overlap
+	seq      int   // chats written so far
+	chat     *chatState
+
+	keys    *keyMaker
+	media   *mediaStore
+	replies *replyLinks
+	scratch scratch
+	closed  bool
+}
+
+var _ exporters.Writer = (*Writer)(nil)
+
+// Open starts a run on the archive at path: it creates the archive when
+// nothing is there, and otherwise updates it after checking that it is a
+// chatferry archive of a schema version this package knows.
+func Open(path string, opts exporters.Options) (*Writer, error) {
+	if opts.Report == nil {
+		opts.Report = &exporters.Report{}
+	}
+	w := &Writer{opts: opts, tz: opts.TZ, final: path, keys: newKeyMaker()}
+	if w.tz == nil {
+		w.tz = time.UTC
+	}
+	var err error
+	switch _, serr := os.Lstat(path); {
+	case serr == nil:
+		err = w.openExisting()
+	case errors.Is(serr, fs.ErrNotExist):
+		err = w.create()
+	default:
+		err = serr
+	}
+	if err == nil {
+		err = w.start()
+	}
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	return w, nil
+}
+
+// openExisting opens an archive for update and takes its write lock.
+func (w *Writer) openExisting() error {
+	if err := checkHeader(w.final); err != nil {
+		return err
+	}
+	db, err := openConn(w.final, false)
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.final, err)
+	}
+	w.db = db
+	if err := w.checkFTS5(); err != nil {
+		return err
+	}
+	if err := db.exec("BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("%s: %w", w.final, err)
+	}
+	// Read again under the lock: another program may have changed it.
+	appID, err := db.queryInt("PRAGMA application_id")
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.final, err)
+	}
+	version, err := db.queryInt("PRAGMA user_version")
+	if err != nil {
+		return fmt.Errorf("%s: %w", w.final, err)
+	}
+	return checkIdentity(w.final, appID, version)
+}
+
+// create builds a new archive under a temporary name beside path.
+func (w *Writer) create() error {
+	var b [6]byte
+	rand.Read(b[:])
+	dir, base := filepath.Split(w.final)
+	w.tmp = filepath.Join(dir, "."+base+".chatferry-tmp-"+hex.EncodeToString(b[:]))
+	db, err := openConn(w.tmp, true)
+	if err != nil {
+		return err
+	}
+	w.db = db
+	if err := w.checkFTS5(); err != nil {
+		return err
+	}
+	// The file is discarded unless the run succeeds, so it needs no
+	// journal; Close syncs it before renaming it into place.
+	for _, q := range []string{"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "BEGIN", schema, ftsInsertTrigger,
+		fmt.Sprintf("PRAGMA application_id = %d", ApplicationID),
+		fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)} {
+		if err := db.exec(q); err != nil {
+			return fmt.Errorf("creating %s: %w", w.final, err)
+		}
+	}
+	mediaDir := strings.TrimSuffix(base, filepath.Ext(base)) + "-media"
+	if _, err := db.c.Exec("INSERT INTO archive(key, value) VALUES ('media_dir', ?)", []driverValue{mediaDir}); err != nil {
+		return err
+	}
+	w.changed = true
+	return nil
+}
+
+func (w *Writer) checkFTS5() error {
+	on, err := w.db.queryInt("SELECT sqlite_compileoption_used('ENABLE_FTS5')")
+	if err != nil {
+		return err
+	}
+	if on == 0 {
+		return ErrNoFTS5
+	}
+	return nil
+}
+
+// start prepares the run: its id, the statements, and the media store.
+func (w *Writer) start() error {
+	db := w.db
+	if err := db.exec("PRAGMA cache_size = -65536"); err != nil {
+		return err
+	}
+	var err error
+	if w.runID, err = db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM runs"); err != nil {
+		return err
+	}
+	if w.firstNew, err = db.queryInt("SELECT coalesce(max(id), 0) FROM messages"); err != nil {
+		return err
+	}
+	// New messages are indexed in one statement at Close.
+	if err := db.exec("DROP TRIGGER IF EXISTS messages_fts_insert"); err != nil {
+		return err
+	}
+	mediaDir, err := w.archiveValue("media_dir")
+	if err != nil {
+		return err
+	}
+	if w.st, err = prepareStatements(db); err != nil {
+		return err
+	}
+	w.media = &mediaStore{
+		embed:       w.opts.Values.Bool("embed-media"),
+		dbDir:       filepath.Dir(w.final),
+		dir:         mediaDir,
+		report:      w.opts.Report,
+		findPath:    w.st.findPath,
+		insertMedia: w.st.insertMedia,
+	}
+	w.replies = &replyLinks{dir: filepath.Dir(w.final), conn: db}
+	return nil
+}
+
+func (w *Writer) archiveValue(key string) (string, error) {
+	rows, err := w.db.c.Query("SELECT value FROM archive WHERE key = ?", []driverValue{key})
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	dest := make([]driverValue, 1)
+	if err := rows.Next(dest); err != nil {
+		return "", fmt.Errorf("%s: the archive lacks its %s setting: %w", w.final, key, err)
+	}
+	s, _ := dest[0].(string)
+	if s == "" || s != filepathBase(s) {
+		return "", fmt.Errorf("%s: the archive's %s setting %q is not a folder name", w.final, key, s)
+	}
+	return s, nil
+}
+
+// filepathBase is the last element of a slash or backslash path.
+func filepathBase(s string) string {
+	s = strings.ReplaceAll(s, `\`, "/")
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		return s[i+1:]
+	}
+	if s == "." || s == ".." {
+		return ""
+	}
+	return s
+}
+
+// Close finishes the run: it resolves replies, indexes the new messages
+// for full-text search, records the run, moves new media files into
+// place and commits. A run that adds nothing to an existing archive
+// leaves it untouched.
+func (w *Writer) Close() error {
+	if w.closed {
+		return errors.New("sqlite: Close after Close or Abort")
+	}
+	if err := w.finish(); err != nil {
+		w.Abort()
+		return err
+	}
+	w.closed = true
+	return nil
+}
+
+func (w *Writer) finish() error {
+	if err := w.endChat(); err != nil {
+		return err
+	}
+	unresolved, err := w.replies.resolve()
+	if err != nil {
+		return err
+	}
+	if unresolved > 0 {
+		w.opts.Report.Notef("sqlite: %d replies answer messages the input does not hold; what they quote is kept", unresolved)
+	}
+	if w.shifted > 0 {
+		w.opts.Report.Notef("sqlite: %d floating times fall in a daylight-saving change of %s; their instant is one reading of it", w.shifted, w.tz)
+	}
+	if w.dups > 0 {
+		w.opts.Report.Notef("sqlite: %d messages were already in the archive and were left as they are", w.dups)
+	}
+	if !w.changed {
+		w.opts.Report.Notef("sqlite: nothing new; %s is unchanged", w.final)
+		w.st.close()
+		w.replies.close()
+		w.media.cleanup()
+		err := w.db.exec("ROLLBACK")
+		if cerr := w.db.close(); err == nil {
+			err = cerr
+		}
+		w.db = nil
+		return err
+	}
+	for _, q := range []string{
+		fmt.Sprintf("INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages WHERE id > %d", w.firstNew),
+		ftsInsertTrigger,
+	} {
+		if err := w.db.exec(q); err != nil {
+			return fmt.Errorf("indexing the new messages: %w", err)
+		}
+	}
+	started := time.Now().UTC().Format("2006-01-02T15:04:05Z")
+	if _, _, err := w.st.insertRun.exec(w.runID, started, w.tz.String(), int64(w.chats), int64(w.added)); err != nil {
+		return err
+	}
+	w.st.close()
+	w.replies.close()
+	if err := w.media.publish(); err != nil {
+		w.media.unpublish()
+		return err
+	}
+	if err := w.db.exec("COMMIT"); err != nil {
+		w.media.unpublish()
+		return fmt.Errorf("%s: %w", w.final, err)
+	}
+	err = w.db.close()
+	w.db = nil
+	if err == nil && w.tmp != "" {
+		err = w.placeNew()
+	}
+	if err != nil {
+		w.media.unpublish()
+		return err
+	}
+	w.media.cleanup()
+	return nil
+}
+
+// placeNew syncs the new archive and gives it its name, refusing to
+// replace a file that appeared there meanwhile.
+func (w *Writer) placeNew() error {
+	f, err := os.OpenFile(w.tmp, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Link(w.tmp, w.final); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s appeared while the archive was written; the new archive was not put in its place", w.final)
+		}
+		if err := os.Rename(w.tmp, w.final); err != nil {
+			return err
+		}
+	}
+	os.Remove(w.tmp)
+	w.tmp = ""
+	return nil
+}
+
+// Abort gives up the run: the transaction is rolled back, a new archive
+// and the copied media files are removed.
+func (w *Writer) Abort() {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	if w.st != nil {
+		w.st.close()
+	}
+	if w.replies != nil {
+		w.replies.close()
+	}
+	if w.db != nil {
+		if w.tmp == "" {
+			w.db.exec("ROLLBACK")
+		}
+		w.db.close()
+		w.db = nil
+	}
+	if w.media != nil {
+		w.media.cleanup()
+	}
+	if w.tmp != "" {
+		for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+			os.Remove(w.tmp + suffix)
+		}
+	}
+}
