@@ -217,6 +217,17 @@ func mediaFiles(t testing.TB, dir string) []string {
 	return out
 }
 
+func openRW(t testing.TB, path, mode string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode="+mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func fileSum(t testing.TB, path string) string {
 	t.Helper()
 	data, err := os.ReadFile(path)

@@ -35,7 +35,6 @@ type keyMaker struct {
 	sum     []byte
 	ordinal map[[16]byte]uint32
 	newest  int64 // the latest minute seen
-	pruned  int64 // newest when the ordinals were last pruned
 }
 
 func newKeyMaker() *keyMaker {
@@ -45,7 +44,7 @@ func newKeyMaker() *keyMaker {
 // reset starts a new chat.
 func (k *keyMaker) reset() {
 	clear(k.ordinal)
-	k.newest, k.pruned = 0, 0
+	k.newest = 0
 }
 
 // base returns the first 16 bytes of the key of m, sent by sender.
@@ -91,28 +90,41 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
+// maxOrdinals bounds the counts a keyMaker keeps; a chat has about as
+// many as it has messages, so only the largest chats reach it.
+var maxOrdinals = 1 << 18
+
 // next returns the key of the next message of the chat with the given
-// base: the ordinal counts messages with the same base so far. Counts of
-// minutes more than a day older than the newest message seen are
-// forgotten, so memory stays bounded by the messages of one day; exports
-// are in time order but for small steps back. A message that a forgotten
-// count would give a taken key is caught by the writer (see bump).
+// base: the ordinal counts messages with the same base so far. Past
+// maxOrdinals counts, those of minutes more than a day older than the
+// newest message are forgotten (exports are in time order but for small
+// steps back), so memory stays bounded. A message that a forgotten count
+// would give a taken key is still kept (see bump); only when such a chat
+// is converted again may that one message be taken for one it already
+// has.
 func (k *keyMaker) next(base [16]byte, dst []byte) []byte {
 	minute := int64(binary.BigEndian.Uint64(base[:8]) ^ (1 << 63))
 	if minute > k.newest {
 		k.newest = minute
 	}
-	if k.newest-k.pruned > 24*60 {
-		for b := range k.ordinal {
-			if int64(binary.BigEndian.Uint64(b[:8])^(1<<63)) < k.newest-24*60 {
-				delete(k.ordinal, b)
-			}
+	if len(k.ordinal) >= maxOrdinals {
+		k.prune(k.newest - 24*60)
+		if len(k.ordinal) >= maxOrdinals {
+			k.prune(k.newest)
 		}
-		k.pruned = k.newest
 	}
 	n := k.ordinal[base] + 1
 	k.ordinal[base] = n
 	return withOrdinal(dst, base, n)
+}
+
+// prune forgets the counts of minutes before oldest.
+func (k *keyMaker) prune(oldest int64) {
+	for b := range k.ordinal {
+		if int64(binary.BigEndian.Uint64(b[:8])^(1<<63)) < oldest {
+			delete(k.ordinal, b)
+		}
+	}
 }
 
 // bump returns the key with the next ordinal after key, and counts it.

@@ -19,6 +19,10 @@ import (
 var ErrNoFTS5 = errors.New("this chatferry was built without SQLite full-text search (FTS5), which the sqlite archive needs; " +
 	"build it with: go build -tags sqlite_fts5 ./cmd/chatferry")
 
+// cacheKiB is SQLite's page cache for a run: large enough that a run
+// writes each page about once, bounded whatever the input's size.
+var cacheKiB = 64 << 10
+
 // Writer writes into one archive. It is an exporters.Writer.
 type Writer struct {
 	opts  exporters.Options
@@ -150,7 +154,7 @@ func (w *Writer) checkFTS5() error {
 // start prepares the run: its id, the statements, and the media store.
 func (w *Writer) start() error {
 	db := w.db
-	if err := db.exec("PRAGMA cache_size = -65536"); err != nil {
+	if err := db.exec(fmt.Sprintf("PRAGMA cache_size = -%d", cacheKiB)); err != nil {
 		return err
 	}
 	var err error
