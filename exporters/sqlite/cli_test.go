@@ -83,9 +83,9 @@ func TestSQLiteCLI(t *testing.T) {
 	cli(t, tool, out, `UPDATE messages SET text = 'changed: airship' WHERE source = 'hand';`)
 	cli(t, tool, out, `DELETE FROM messages WHERE text LIKE 'Hi Ben%';`)
 	for q, want := range map[string]string{
-		`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zeppelin';`: "0\n",
-		`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'airship';`:  "1\n",
-		`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'holiday';`:  "0\n",
+		`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zeppelin';`:                       "0\n",
+		`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'airship';`:                        "1\n",
+		`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'holiday';`:                        "0\n",
 		`INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1); SELECT 'fts ok';`: "fts ok\n",
 	} {
 		if got := cli(t, tool, out, q); got != want {
