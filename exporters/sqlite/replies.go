@@ -24,6 +24,7 @@ const pendingChunk = 1 << 16
 // Memory stays bounded however long the chat.
 type replyLinks struct {
 	dir     string
+	prefix  string // of the spill file's name
 	f       *os.File
 	w       *bufio.Writer
 	buf     []byte
@@ -36,7 +37,7 @@ type replyLinks struct {
 // note records that the input's message id of chat seq is row.
 func (r *replyLinks) note(seq int, id string, row int64) error {
 	if r.f == nil {
-		f, err := os.CreateTemp(r.dir, ".chatferry-replies-*")
+		f, err := os.CreateTemp(r.dir, r.prefix+"*")
 		if err != nil {
 			return err
 		}

@@ -183,8 +183,42 @@ func (w *Writer) start() error {
 		findPath:    w.st.findPath,
 		insertMedia: w.st.insertMedia,
 	}
-	w.replies = &replyLinks{dir: filepath.Dir(w.final), conn: db}
+	w.replies = &replyLinks{dir: filepath.Dir(w.final), prefix: w.spillPrefix(), conn: db}
+	if w.tmp == "" {
+		w.removeStale()
+	}
 	return nil
+}
+
+// spillPrefix begins the name of the run's spill file.
+func (w *Writer) spillPrefix() string {
+	return "." + filepath.Base(w.final) + ".chatferry-replies-"
+}
+
+// removeStale removes what runs on this archive that were killed left
+// behind: staging folders and spill files. It runs under the archive's
+// write lock, so no other run on it is under way.
+func (w *Writer) removeStale() {
+	dir := filepath.Dir(w.final)
+	for _, pattern := range []string{"." + w.media.dir + ".chatferry-tmp-*", w.spillPrefix() + "*"} {
+		stale, _ := filepath.Glob(filepath.Join(dir, globEscape(pattern)))
+		for _, p := range stale {
+			os.RemoveAll(p)
+		}
+	}
+}
+
+// globEscape escapes the glob metacharacters of a name, keeping a
+// trailing "*".
+func globEscape(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if strings.ContainsRune(`*?[\`, r) && !(r == '*' && i == len(s)-1) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func (w *Writer) archiveValue(key string) (string, error) {
