@@ -42,9 +42,8 @@ func prepareStatements(db *conn) (*statements, error) {
 			ORDER BY phone = ? DESC, phone = '' DESC, id LIMIT 1`},
 		{&s.insertPart, `INSERT INTO participants(chat_id, name, phone, me) VALUES (?, ?, ?, ?)`},
 		{&s.updatePart, `UPDATE participants SET phone = ?, me = ? WHERE id = ?`},
-		{&s.insertMsg, `INSERT INTO messages(chat_id, key, sender_id, kind, text, time, floating, precision, instant,
-			edited, edited_at, forwarded, import_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (chat_id, key) DO NOTHING`},
+		{&s.insertMsg, `INSERT INTO messages(id, chat_id, key, sender_id, kind, text, time, floating, instant,
+			edited, edited_at, forwarded, import_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.findMsg, `SELECT id, import_id FROM messages WHERE chat_id = ? AND key = ?`},
 		{&s.insertAtt, `INSERT INTO attachments(message_id, position, name, kind, mime, size, width, height, duration_ms,
 			omitted, missing, path, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
@@ -84,18 +83,21 @@ func (s *statements) close() {
 
 // chatState is what the writer knows of the chat being written.
 type chatState struct {
-	c        *model.Chat
-	id       int64  // row in chats
-	dir      string // the chat's media folder, inside the archive's
-	importID int64
-	added    int
-	seq      int
-	parts    map[model.ParticipantID]participant
+	c         *model.Chat
+	id        int64 // row in chats
+	idVal     driverValue
+	importVal driverValue
+	dir       string // the chat's media folder, inside the archive's
+	importID  int64
+	added     int
+	seq       int
+	parts     map[model.ParticipantID]participant
 }
 
 type participant struct {
-	id   int64
-	name string // what message keys use
+	id    int64
+	idVal driverValue
+	name  string // what message keys use
 }
 
 // WriteChat opens a chat: the archive's chat of the same kind and title,
@@ -129,16 +131,17 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 		}
 		meta = string(b)
 	}
-	cs.importID, _, err = w.st.insertImport.exec(cs.id, w.runID, c.Format, c.Source, c.TimePrecision.String(), meta)
+	cs.importID, _, err = w.st.insertImport.insert(cs.id, w.runID, c.Format, c.Source, c.TimePrecision.String(), meta)
 	if err != nil {
 		return err
 	}
+	cs.idVal, cs.importVal = cs.id, cs.importID
 	for _, wn := range c.Warnings {
-		_, n, err := w.st.insertWarn.exec(cs.id, w.runID, wn.Code, wn.Text, wn.Pos.String())
+		_, added, err := w.st.insertWarn.insert(cs.id, w.runID, wn.Code, wn.Text, wn.Pos.String())
 		if err != nil {
 			return err
 		}
-		w.changed = w.changed || n > 0
+		w.changed = w.changed || added
 	}
 	for i := range c.Participants {
 		if err := w.participant(cs, &c.Participants[i]); err != nil {
@@ -181,7 +184,7 @@ func (w *Writer) insertChat(cs *chatState, title string) error {
 		if taken {
 			continue
 		}
-		id, _, err := w.st.insertChat.exec(string(cs.c.Kind), title, dir, w.runID)
+		id, _, err := w.st.insertChat.insert(string(cs.c.Kind), title, dir, w.runID)
 		if err != nil {
 			return err
 		}
@@ -214,19 +217,19 @@ func (w *Writer) participant(cs *chatState, p *model.Participant) error {
 			ok = false // the same name, another phone: another person
 		}
 		if ok && (phone != asString(row[1]) || me && !wasMe) {
-			if _, _, err := w.st.updatePart.exec(phone, boolInt(me || wasMe), id); err != nil {
+			if err := w.st.updatePart.run(phone, boolInt(me || wasMe), id); err != nil {
 				return err
 			}
 			w.changed = true
 		}
 	}
 	if !ok {
-		if id, _, err = w.st.insertPart.exec(cs.id, p.Name, p.Phone, boolInt(me)); err != nil {
+		if id, _, err = w.st.insertPart.insert(cs.id, p.Name, p.Phone, boolInt(me)); err != nil {
 			return err
 		}
 		w.changed = true
 	}
-	cs.parts[p.ID] = participant{id: id, name: name}
+	cs.parts[p.ID] = participant{id: id, idVal: id, name: name}
 	return nil
 }
 
@@ -248,8 +251,7 @@ func (w *Writer) endChat() error {
 		return nil
 	}
 	w.chat = nil
-	_, _, err := w.st.countImport.exec(int64(cs.added), cs.importID)
-	return err
+	return w.st.countImport.run(int64(cs.added), cs.importID)
 }
 
 func asString(v driverValue) string {

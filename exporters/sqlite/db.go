@@ -93,8 +93,10 @@ func (s *stmt) bind(vals []driver.Value) {
 	}
 }
 
-// exec runs the statement and returns the id of the inserted row and the
-// number of rows changed.
+// exec runs the statement through the driver's Exec path and returns
+// the id of the row it inserted and the number of rows it changed. Exec
+// binds values one call at a time, so statements without a result to
+// read use run instead.
 func (s *stmt) exec(vals ...driver.Value) (id, changed int64, err error) {
 	s.bind(vals)
 	r, err := s.s.(driver.StmtExecContext).ExecContext(context.Background(), s.args)
@@ -106,6 +108,24 @@ func (s *stmt) exec(vals ...driver.Value) (id, changed int64, err error) {
 	return id, changed, nil
 }
 
+// insert runs an INSERT and returns the new row's id, or ok false when
+// it inserted nothing (ON CONFLICT DO NOTHING).
+func (s *stmt) insert(vals ...driver.Value) (id int64, ok bool, err error) {
+	id, n, err := s.exec(vals...)
+	return id, n > 0, err
+}
+
+// run runs the statement through the driver's Query path, which binds
+// every value and takes the first step in one call into C.
+func (s *stmt) run(vals ...driver.Value) error {
+	s.bind(vals)
+	rows, err := s.s.(driver.StmtQueryContext).QueryContext(context.Background(), s.args)
+	if err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
 // row runs the query and returns its first row, or ok false when there is
 // none. The returned slice is reused by the next call.
 func (s *stmt) row(vals ...driver.Value) (row []driver.Value, ok bool, err error) {
@@ -114,14 +134,17 @@ func (s *stmt) row(vals ...driver.Value) (row []driver.Value, ok bool, err error
 	if err != nil {
 		return nil, false, err
 	}
-	defer rows.Close()
-	if n := len(rows.Columns()); len(s.dest) != n {
-		s.dest = make([]driver.Value, n)
+	if s.dest == nil {
+		s.dest = make([]driver.Value, len(rows.Columns()))
 	}
-	if err := rows.Next(s.dest); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, false, nil
-		}
+	err = rows.Next(s.dest)
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, io.EOF) {
+		return nil, false, nil
+	}
+	if err != nil {
 		return nil, false, err
 	}
 	return s.dest, true, nil

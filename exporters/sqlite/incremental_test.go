@@ -46,7 +46,7 @@ func logical(t testing.TB, path string) string {
 	queries := []string{
 		`SELECT c.kind, c.title, c.media_dir FROM chats c`,
 		`SELECT c.title, p.name, p.phone, p.me FROM participants p JOIN chats c ON c.id = p.chat_id`,
-		`SELECT c.title, hex(m.key), coalesce(p.name, '-'), m.kind, m.text, m.time, m.floating, m.precision, m.instant,
+		`SELECT c.title, hex(m.key), coalesce(p.name, '-'), m.kind, m.text, m.time, m.floating, m.instant,
 			m.edited, coalesce(m.edited_at, '-'), m.forwarded
 			FROM messages m JOIN chats c ON c.id = m.chat_id LEFT JOIN participants p ON p.id = m.sender_id`,
 		`SELECT hex(m.key), coalesce(hex(t.key), '-'), coalesce(q.name, '-'), coalesce(r.quote_text, '-')

@@ -1,9 +1,9 @@
 package sqlite
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"hash"
+	"hash/fnv"
 
 	"github.com/chatferry/chatferry/model"
 )
@@ -18,10 +18,11 @@ const keySize = 20
 //	bytes 0–7    the minute of the message time, big-endian, sign bit
 //	             flipped so keys sort by time (a floating time counts by
 //	             its wall clock as written, a zoned one by its instant)
-//	bytes 8–15   the first 8 bytes of SHA-256 over: "chatferry-key-1",
+//	bytes 8–15   FNV-1a (64 bits, big-endian) over: "chatferry-key-1",
 //	             whether the time is floating, zoned or unknown, the
-//	             sender's name, the text, and the attachment names, each
-//	             preceded by its length as a uvarint
+//	             sender's name, the text, the number of attachments and
+//	             their names, each string preceded by its length as a
+//	             uvarint
 //	bytes 16–19  the ordinal, big-endian: 1 for the first message of a
 //	             chat with these fields, 2 for the second, and so on
 //
@@ -30,15 +31,14 @@ const keySize = 20
 // The ordinal keeps two equal messages in the same minute ("ok", "ok")
 // apart; the time prefix keeps the unique index growing at its end.
 type keyMaker struct {
-	h       hash.Hash
+	h       hash.Hash64
 	buf     []byte
-	sum     []byte
 	ordinal map[[16]byte]uint32
 	newest  int64 // the latest minute seen
 }
 
 func newKeyMaker() *keyMaker {
-	return &keyMaker{h: sha256.New(), ordinal: map[[16]byte]uint32{}}
+	return &keyMaker{h: fnv.New64a(), ordinal: map[[16]byte]uint32{}}
 }
 
 // reset starts a new chat.
@@ -72,8 +72,7 @@ func (k *keyMaker) base(m *model.Message, sender string) [16]byte {
 	k.buf = b
 	k.h.Reset()
 	k.h.Write(b)
-	k.sum = k.h.Sum(k.sum[:0])
-	copy(out[8:], k.sum[:8])
+	binary.BigEndian.PutUint64(out[8:], k.h.Sum64())
 	return out
 }
 
@@ -127,13 +126,13 @@ func (k *keyMaker) prune(oldest int64) {
 	}
 }
 
-// bump returns the key with the next ordinal after key, and counts it.
-func (k *keyMaker) bump(base [16]byte, key []byte) []byte {
+// bump gives key, in place, the next ordinal, and counts it.
+func (k *keyMaker) bump(base [16]byte, key []byte) {
 	n := binary.BigEndian.Uint32(key[16:]) + 1
 	if n > k.ordinal[base] {
 		k.ordinal[base] = n
 	}
-	return withOrdinal(key[:0], base, n)
+	binary.BigEndian.PutUint32(key[16:], n)
 }
 
 func withOrdinal(dst []byte, base [16]byte, n uint32) []byte {

@@ -67,8 +67,7 @@ func (r *replyLinks) wait(row int64, seq int, target string) error {
 		r.addPending = st
 	}
 	r.pending++
-	_, _, err := r.addPending.exec(row, int64(seq), target)
-	return err
+	return r.addPending.run(row, int64(seq), target)
 }
 
 func linkKey(seq uint64, id string) string {
@@ -128,7 +127,7 @@ func (r *replyLinks) resolve() (unresolved int, err error) {
 		}
 		if err := r.scan(func(k string, row int64) error {
 			for _, reply := range want[k] {
-				if _, _, err := set.exec(row, reply); err != nil {
+				if err := set.run(row, reply); err != nil {
 					return err
 				}
 			}

@@ -83,7 +83,6 @@ CREATE TABLE messages (
 	text       TEXT NOT NULL,
 	time       TEXT,
 	floating   INTEGER,
-	precision  TEXT,
 	instant    TEXT,
 	edited     INTEGER NOT NULL,
 	edited_at  TEXT,
@@ -93,8 +92,6 @@ CREATE TABLE messages (
 	UNIQUE (chat_id, key)
 );
 CREATE INDEX messages_chat_instant ON messages(chat_id, instant);
-CREATE INDEX messages_instant ON messages(instant);
-CREATE INDEX messages_sender ON messages(sender_id);
 
 CREATE TABLE replies (
 	message_id      INTEGER PRIMARY KEY REFERENCES messages(id),
@@ -205,6 +202,7 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
 	text,
 	content = 'messages',
 	content_rowid = 'id',
+	columnsize = 0,
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 

@@ -34,6 +34,7 @@ type Writer struct {
 
 	runID    int64
 	firstNew int64 // messages with a greater id were added by this run
+	nextID   int64 // the id of the next message added
 	changed  bool  // the run added or changed something
 	chats    int   // chats added
 	added    int   // messages added
@@ -164,6 +165,7 @@ func (w *Writer) start() error {
 	if w.firstNew, err = db.queryInt("SELECT coalesce(max(id), 0) FROM messages"); err != nil {
 		return err
 	}
+	w.nextID = w.firstNew + 1
 	// New messages are indexed in one statement at Close.
 	if err := db.exec("DROP TRIGGER IF EXISTS messages_fts_insert"); err != nil {
 		return err
@@ -304,7 +306,7 @@ func (w *Writer) finish() error {
 		}
 	}
 	started := time.Now().UTC().Format("2006-01-02T15:04:05Z")
-	if _, _, err := w.st.insertRun.exec(w.runID, started, w.tz.String(), int64(w.chats), int64(w.added)); err != nil {
+	if err := w.st.insertRun.run(w.runID, started, w.tz.String(), int64(w.chats), int64(w.added)); err != nil {
 		return err
 	}
 	w.st.close()
