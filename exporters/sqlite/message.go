@@ -3,16 +3,38 @@ package sqlite
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
+	"unsafe"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"github.com/chatferry/chatferry/model"
 )
 
-// scratch holds buffers reused from message to message.
+// scratch holds buffers reused from message to message, so that writing
+// a message allocates little.
 type scratch struct {
-	key  []byte
-	time []byte
+	key    []byte      // the message's key; its array is reused
+	keyVal driverValue // key boxed once
+	time   []byte
+	inst   []byte
+	source []byte
+	row    [14]driverValue
 }
+
+// transient returns b as a string that shares b's memory, for a value
+// the driver copies when it binds it and that is not kept past the call.
+func transient(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// kindValues are the message kinds as bound values, boxed once.
+var kindValues = func() map[model.MessageKind]driverValue {
+	m := map[model.MessageKind]driverValue{}
+	for _, k := range model.Kinds {
+		m[k] = string(k)
+	}
+	return m
+}()
 
 // instantLayout is how instants are stored: UTC with milliseconds, so
 // that they sort as text.
@@ -24,33 +46,46 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	if cs == nil {
 		return errors.New("sqlite: message written before its chat")
 	}
-	var senderID int64
+	var sender driverValue
 	senderName := string(m.Sender)
 	if p, ok := cs.parts[m.Sender]; ok {
-		senderID, senderName = p.id, p.name
+		sender, senderName = p.idVal, p.name
 	}
+	sc := &w.scratch
 	base := w.keys.base(m, senderName)
-	key := w.keys.next(base, w.scratch.key)
-	w.scratch.key = key
-	var timeText, floating, precision, instant driverValue
+	sc.key = w.keys.next(base, sc.key)
+	if sc.keyVal == nil {
+		sc.keyVal = sc.key
+	}
+	var timeText, floating, instant driverValue
 	if !m.Time.IsZero() {
-		timeText = string(m.Time.AppendFormat(w.scratch.time[:0]))
+		sc.time = m.Time.AppendFormat(sc.time[:0])
+		timeText = transient(sc.time)
 		floating = boolInt(m.Time.IsFloating())
-		precision = m.Time.Precision().String()
-		instant = w.instant(m.Time)
+		sc.inst = w.appendInstant(sc.inst[:0], m.Time)
+		instant = transient(sc.inst)
 	}
 	var editedAt driverValue
 	if !m.EditedAt.IsZero() {
 		editedAt = m.EditedAt.String()
 	}
+	kind, ok := kindValues[m.Kind]
+	if !ok {
+		kind = string(m.Kind)
+	}
+	sc.source = append(sc.source[:0], m.Source.File...)
+	if m.Source.Line != 0 {
+		sc.source = append(sc.source, ':')
+		sc.source = strconv.AppendInt(sc.source, int64(m.Source.Line), 10)
+	}
+	sc.row = [...]driverValue{nil, cs.idVal, sc.keyVal, sender, kind, m.Text, timeText, floating, instant,
+		boolInt(m.Edited), editedAt, boolInt(m.Forwarded), cs.importVal, transient(sc.source)}
 	for {
-		id, n, err := w.st.insertMsg.exec(cs.id, key, nullID(senderID), string(m.Kind), m.Text,
-			timeText, floating, precision, instant, boolInt(m.Edited), editedAt, boolInt(m.Forwarded),
-			cs.importID, m.Source.String())
+		id, inserted, err := w.insertMessage(sc.row[:])
 		if err != nil {
 			return messageError(m, err)
 		}
-		if n == 1 {
+		if inserted {
 			w.added++
 			cs.added++
 			w.changed = true
@@ -62,7 +97,7 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 			}
 			return nil
 		}
-		row, ok, err := w.st.findMsg.row(cs.id, key)
+		row, ok, err := w.st.findMsg.row(cs.idVal, sc.keyVal)
 		if err != nil || !ok {
 			return messageError(m, errors.Join(err, errors.New("a message key conflicts but its row is not found")))
 		}
@@ -70,13 +105,32 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 		if row[1].(int64) == cs.importID {
 			// The same input has a message with this key already: an
 			// equal message whose count was forgotten (see keyMaker.next).
-			key = w.keys.bump(base, key)
-			w.scratch.key = key
+			w.keys.bump(base, sc.key)
 			continue
 		}
 		w.dups++
 		return w.replies.note(cs.seq, string(m.ID), id)
 	}
+}
+
+// insertMessage inserts a row into messages, whose values row holds but
+// for the id, and returns its id, or ok false when the chat has a
+// message with its key. The run holds the archive's write lock, so it
+// numbers its rows itself; a conflict is the exception (a message the
+// archive has), so it is learnt from the error rather than asked after
+// every row.
+func (w *Writer) insertMessage(row []driverValue) (id int64, ok bool, err error) {
+	id = w.nextID
+	row[0] = id
+	if err := w.st.insertMsg.run(row...); err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+			return 0, false, nil
+		}
+		return 0, false, err
+	}
+	w.nextID++
+	return id, true, nil
 }
 
 func messageError(m *model.Message, err error) error {
@@ -95,14 +149,48 @@ func (e *messageErr) Error() string { return "sqlite: message from " + e.pos + "
 func (e *messageErr) Unwrap() error { return e.err }
 
 // instant is ts as a UTC instant; a floating time is read in the run's zone.
-func (w *Writer) instant(ts model.Timestamp) string {
+func (w *Writer) instant(ts model.Timestamp) string { return string(w.appendInstant(nil, ts)) }
+
+// appendInstant appends the instant of ts to b.
+func (w *Writer) appendInstant(b []byte, ts model.Timestamp) []byte {
 	t, shifted := ts.Resolve(w.tz)
 	if shifted {
 		w.shifted++
 	}
-	b := t.UTC().AppendFormat(w.scratch.time[:0], instantLayout)
-	w.scratch.time = b
-	return string(b)
+	return appendInstant(b, t.UTC())
+}
+
+// appendInstant appends t, which is in UTC, in instantLayout.
+func appendInstant(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	hour, min, sec := t.Clock()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, instantLayout)
+	}
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, min, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond()/1e6, 3)
+	return append(b, 'Z')
+}
+
+// appendDigits appends the n last decimal digits of v, v >= 0.
+func appendDigits(b []byte, v, n int) []byte {
+	var d [4]byte
+	for i := n - 1; i >= 0; i-- {
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(b, d[:n]...)
 }
 
 // details stores what a new message carries beside its text.
@@ -124,7 +212,7 @@ func (w *Writer) details(cs *chatState, m *model.Message, id int64) error {
 		if q := m.Quote; q != nil {
 			qSender, qText = part(q.Sender), q.Text
 		}
-		if _, _, err := st.insertReply.exec(id, qSender, qText); err != nil {
+		if err := st.insertReply.run(id, qSender, qText); err != nil {
 			return err
 		}
 		if m.ReplyTo != "" {
@@ -143,33 +231,33 @@ func (w *Writer) details(cs *chatState, m *model.Message, id int64) error {
 		if !r.Time.IsZero() {
 			t, inst = r.Time.String(), w.instant(r.Time)
 		}
-		if _, _, err := st.insertReaction.exec(id, sender, r.Emoji, t, inst); err != nil {
+		if err := st.insertReaction.run(id, sender, r.Emoji, t, inst); err != nil {
 			return err
 		}
 	}
 	if e := m.Event; e != nil {
-		if _, _, err := st.insertEvent.exec(id, string(e.Type), part(e.Actor), nullString(e.Subject)); err != nil {
+		if err := st.insertEvent.run(id, string(e.Type), part(e.Actor), nullString(e.Subject)); err != nil {
 			return err
 		}
 		for i, t := range e.Targets {
 			if p := part(t); p != nil {
-				if _, _, err := st.insertTarget.exec(id, int64(i), p); err != nil {
+				if err := st.insertTarget.run(id, int64(i), p); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	if p := m.Poll; p != nil {
-		if _, _, err := st.insertPoll.exec(id, p.Question, boolInt(p.Multiple)); err != nil {
+		if err := st.insertPoll.run(id, p.Question, boolInt(p.Multiple)); err != nil {
 			return err
 		}
 		for i, o := range p.Options {
-			if _, _, err := st.insertOption.exec(id, int64(i), o.Text, int64(o.Votes)); err != nil {
+			if err := st.insertOption.run(id, int64(i), o.Text, int64(o.Votes)); err != nil {
 				return err
 			}
 			for _, v := range o.Voters {
 				if pv := part(v); pv != nil {
-					if _, _, err := st.insertVote.exec(id, int64(i), pv); err != nil {
+					if err := st.insertVote.run(id, int64(i), pv); err != nil {
 						return err
 					}
 				}
@@ -177,7 +265,7 @@ func (w *Writer) details(cs *chatState, m *model.Message, id int64) error {
 		}
 	}
 	if l := m.Location; l != nil {
-		if _, _, err := st.insertLocation.exec(id, l.Latitude, l.Longitude, nullString(l.Name),
+		if err := st.insertLocation.run(id, l.Latitude, l.Longitude, nullString(l.Name),
 			nullString(l.Address), nullString(l.URL), boolInt(l.Live)); err != nil {
 			return err
 		}
@@ -191,12 +279,12 @@ func (w *Writer) details(cs *chatState, m *model.Message, id int64) error {
 		if err != nil {
 			return err
 		}
-		if _, _, err := st.insertContact.exec(id, int64(i), c.Name, string(b), nullString(c.VCard)); err != nil {
+		if err := st.insertContact.run(id, int64(i), c.Name, string(b), nullString(c.VCard)); err != nil {
 			return err
 		}
 	}
 	if c := m.Call; c != nil {
-		if _, _, err := st.insertCall.exec(id, boolInt(c.Video), boolInt(c.Missed), millis(c.Duration)); err != nil {
+		if err := st.insertCall.run(id, boolInt(c.Video), boolInt(c.Missed), millis(c.Duration)); err != nil {
 			return err
 		}
 	}
@@ -212,10 +300,9 @@ func (w *Writer) attachment(cs *chatState, msg int64, i int, a *model.Attachment
 	if ok {
 		path, sum = nullString(file.path), file.sha256
 	}
-	_, _, err = w.st.insertAtt.exec(msg, int64(i), a.Name, string(a.Kind), a.MIME, nullInt(a.Size),
+	return w.st.insertAtt.run(msg, int64(i), a.Name, string(a.Kind), a.MIME, nullInt(a.Size),
 		nullInt(int64(a.Width)), nullInt(int64(a.Height)), millis(a.Duration),
 		boolInt(a.Omitted), boolInt(a.Missing), path, sum)
-	return err
 }
 
 // millis stores a duration in milliseconds, unknown (0) as NULL.
