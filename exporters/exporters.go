@@ -113,6 +113,9 @@ type Format struct {
 	// Ext is appended to an input's base name to name its default output
 	// (".json", ".db", "-html").
 	Ext string
+	// DefaultOutput, when set, is the default output name whatever the
+	// inputs are called (e.g. "SignalBackups").
+	DefaultOutput string
 	// Support grades the features the format can represent.
 	Support map[model.Feature]Support
 	// Options lists the format's own settings.
