@@ -112,7 +112,7 @@ func TestSafeName(t *testing.T) {
 		"a\x00b\nc.txt":           "a_b_c.txt",
 		"what?.pdf":               "what_.pdf",
 		"\u202eevil\u202cgpj.exe": "_evil_gpj.exe",
-		"Family Group 👨‍👩‍👧.txt":     "Family Group 👨‍👩‍👧.txt",
+		"Family Group 👨‍👩‍👧.txt":  "Family Group 👨‍👩‍👧.txt",
 		"trailing. ":              "trailing",
 	} {
 		if got := exporters.SafeName(in); got != want {
