@@ -1,0 +1,132 @@
+package markdown_test
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/exportertest"
+	"github.com/chatferry/chatferry/exporters/internal/plaintest"
+	_ "github.com/chatferry/chatferry/exporters/markdown"
+	_ "github.com/chatferry/chatferry/importers/all" // the corpus test reads every input format
+	"github.com/chatferry/chatferry/model"
+)
+
+var awkward = filepath.Join("..", "..", "testdata", "json", "awkward.json")
+
+func TestKit(t *testing.T) {
+	exportertest.Run(t, "markdown",
+		exportertest.Case{},
+		exportertest.Case{Name: "awkward", Input: awkward},
+	)
+}
+
+func TestInputs(t *testing.T) { plaintest.RunInputs(t, "markdown") }
+
+func BenchmarkWrite(b *testing.B) { plaintest.Bench(b, "markdown") }
+
+var (
+	tagRe  = regexp.MustCompile(`<(/?)([a-z0-9]+)[^>]*>`)
+	linkRe = regexp.MustCompile(`<(?:a href|img src)="([^"]*)"`)
+)
+
+// Rendered as GitHub renders it, the archive has only the markup chatferry
+// wrote, and every relative link and image leads to a file of the archive.
+func TestRendered(t *testing.T) {
+	f, _ := exporters.Lookup("markdown")
+	gfm := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	allowed := map[string]bool{"h1": true, "h2": true, "p": true, "ul": true, "li": true,
+		"strong": true, "em": true, "br": true, "a": true, "img": true}
+	for _, in := range []string{exportertest.Sample(t), awkward} {
+		items := exportertest.Input(t, in, "json")
+		out, _ := exportertest.Write(t, f, items, exporters.Options{})
+		files, _ := filepath.Glob(filepath.Join(out, "*.md"))
+		if len(files) < 2 {
+			t.Fatalf("%s: %d Markdown files", in, len(files))
+		}
+		links := 0
+		for _, file := range files {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var html strings.Builder
+			if err := gfm.Convert(src, &html); err != nil {
+				t.Fatal(err)
+			}
+			page := html.String()
+			if strings.Contains(page, "raw HTML omitted") || strings.Contains(page, "<script") {
+				t.Errorf("%s: raw HTML in the page", file)
+			}
+			for _, m := range tagRe.FindAllStringSubmatch(page, -1) {
+				if !allowed[m[2]] {
+					t.Errorf("%s: unexpected <%s> in the rendered page", filepath.Base(file), m[2])
+				}
+			}
+			for _, m := range linkRe.FindAllStringSubmatch(page, -1) {
+				href := m[1]
+				if strings.HasPrefix(href, "https://") || strings.HasPrefix(href, "http://") {
+					continue // a web address in a message, shown as a link
+				}
+				rel, err := url.PathUnescape(href)
+				if err != nil {
+					t.Errorf("%s: link %q: %v", filepath.Base(file), href, err)
+					continue
+				}
+				if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel))); err != nil {
+					t.Errorf("%s: link %q leads nowhere: %v", filepath.Base(file), href, err)
+				}
+				links++
+			}
+		}
+		// Every chat in the index and every attachment file is linked.
+		want := 0
+		for _, it := range items {
+			switch v := it.(type) {
+			case *model.Chat:
+				want++
+			case *model.Message:
+				for _, a := range v.Attachments {
+					if a.Path != "" {
+						want++
+					}
+				}
+			}
+		}
+		if links < want {
+			t.Errorf("%s: %d working links, want at least %d", in, links, want)
+		}
+	}
+}
+
+// A file the input names but does not hold is listed without a link and
+// reported as dropped, and the export goes on.
+func TestMissingMedia(t *testing.T) {
+	f, _ := exporters.Lookup("markdown")
+	c := &model.Chat{ID: "c", Title: "T", Kind: model.Direct, Media: fstest.MapFS{},
+		Participants: []model.Participant{{ID: "p", Name: "P"}}}
+	m := &model.Message{ID: "m", Sender: "p", Kind: model.KindMedia,
+		Attachments: []model.Attachment{{Name: "gone.jpg", Kind: model.MediaImage, Path: "media/gone.jpg"}}}
+	out, rep := exportertest.Write(t, f, []model.Item{c, m}, exporters.Options{})
+	data, err := os.ReadFile(filepath.Join(out, "T.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "*attachment:* gone.jpg (image)") {
+		t.Errorf("the missing file is not listed as text:\n%s", data)
+	}
+	if l := rep.Losses(); len(l) != 1 || l[0].Feature != model.FeatureMediaFiles || l[0].Support != exporters.Dropped {
+		t.Errorf("losses %v", l)
+	}
+	if notes := rep.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "media/gone.jpg") {
+		t.Errorf("notes %q", notes)
+	}
+}
