@@ -6,6 +6,7 @@ package all
 
 import (
 	_ "github.com/chatferry/chatferry/exporters/canonicaljson"
+	_ "github.com/chatferry/chatferry/exporters/csv"
 	_ "github.com/chatferry/chatferry/exporters/markdown"
 	_ "github.com/chatferry/chatferry/exporters/text"
 )
