@@ -79,6 +79,7 @@ type Writer struct {
 
 	chats []chatEntry
 	taken map[string]bool // file names in use, lower-cased
+	noted bool            // missing media files were reported
 
 	chat     *model.Chat
 	f        *os.File
@@ -296,7 +297,10 @@ func (w *Writer) copyMedia(a *model.Attachment) (string, error) {
 	case errors.Is(err, exporters.ErrNoMedia), errors.Is(err, fs.ErrNotExist):
 		if w.opts.Report != nil {
 			w.opts.Report.Drop(model.FeatureMediaFiles, 1)
-			w.opts.Report.Notef("the input names media files it does not hold (first: %s); they are listed without a link", a.Path)
+			if !w.noted {
+				w.opts.Report.Notef("the input names media files it does not hold, such as %s; they are listed without a link", a.Path)
+				w.noted = true
+			}
 		}
 		return "", nil
 	}
