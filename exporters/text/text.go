@@ -226,6 +226,9 @@ func (w *Writer) Close() error {
 		return err
 	}
 	w.chat = nil
+	if w.chats == 0 {
+		w.w.WriteString("(no chats)\n")
+	}
 	return w.w.Flush()
 }
 
