@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -176,7 +177,7 @@ func convertJob(ctx context.Context, o convertOptions, s streams, exp *exporters
 		target.Abort()
 		return fmt.Errorf("%s: %w", j.output, err)
 	}
-	w = exporters.Counting(w, exp, rep)
+	w = exporters.Counting(w, exp, rep, eopts.TZ)
 	defer func() {
 		if err != nil {
 			w.Abort()
@@ -203,7 +204,7 @@ func convertJob(ctx context.Context, o convertOptions, s streams, exp *exporters
 		return err
 	}
 	if !o.quiet {
-		printSummary(s.Err, strings.Join(from, ", "), j.output, exp.Name, rep, warnings)
+		printSummary(s.Err, strings.Join(from, ", "), j.output, exp.Name, rep, warnings, eopts.TZ)
 	}
 	return nil
 }
@@ -249,7 +250,7 @@ func copyInput(ctx context.Context, o convertOptions, s streams, path string,
 	}
 }
 
-func printSummary(out io.Writer, from, to, format string, rep *exporters.Report, warnings []string) {
+func printSummary(out io.Writer, from, to, format string, rep *exporters.Report, warnings []string, loc *time.Location) {
 	chats, msgs := rep.Counts()
 	if to == "-" {
 		to = "standard output"
@@ -258,6 +259,13 @@ func printSummary(out io.Writer, from, to, format string, rep *exporters.Report,
 		plural(chats, "chat"), plural(msgs, "message"))
 	for _, w := range warnings {
 		fmt.Fprintf(out, "  warning: %s\n", w)
+	}
+	if floating, ambiguous := rep.Zones(); floating > 0 {
+		fmt.Fprintf(out, "  times without a zone were read as %s (--tz)\n", loc)
+		if ambiguous > 0 {
+			fmt.Fprintf(out, "  warning: %s fall in a daylight-saving change in %s: that wall-clock time was skipped or repeated, so the instant may be off by an hour\n",
+				plural(ambiguous, "message time"), loc)
+		}
 	}
 	var kept, dropped []string
 	for _, l := range rep.Losses() {
