@@ -93,14 +93,7 @@ func parseDelimiter(s string) (rune, error) {
 
 // support: every feature has its column or is described in words in the
 // details column. Media files are named, not copied.
-var support = func() map[model.Feature]exporters.Support {
-	m := map[model.Feature]exporters.Support{}
-	for _, f := range model.Features {
-		m[f] = exporters.Full
-	}
-	m[model.FeatureMediaFiles] = exporters.Partial
-	return m
-}()
+var support = transcript.Support(exporters.Partial)
 
 // Config holds the CSV settings.
 type Config struct {

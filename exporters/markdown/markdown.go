@@ -49,13 +49,7 @@ func init() {
 }
 
 // support: every feature is written out, and media files are copied.
-var support = func() map[model.Feature]exporters.Support {
-	m := map[model.Feature]exporters.Support{}
-	for _, f := range model.Features {
-		m[f] = exporters.Full
-	}
-	return m
-}()
+var support = transcript.Support(exporters.Full)
 
 // IndexName is the file that lists the chats.
 const IndexName = "README.md"
@@ -163,24 +157,11 @@ func (w *Writer) writeHeader(first *model.Message) {
 		b = appendLine(b, value, false, false)
 		b = append(b, '\n')
 	}
-	item("Kind", transcript.ChatKind(c))
-	if len(c.Participants) > 0 {
-		item("Participants", transcript.Participants(c, w.opts.Me))
+	facts, floating := transcript.Header(c, w.opts.Me, w.d.Clock, first)
+	for _, f := range facts {
+		item(f.Key, f.Value)
 	}
-	if c.Source != "" || c.Format != "" {
-		s := c.Source
-		if c.Format != "" {
-			s = strings.TrimSpace(s + " (read as " + c.Format + ")")
-		}
-		item("Source", s)
-	}
-	for _, wn := range c.Warnings {
-		item("Warning", wn.String())
-	}
-	w.floating = first == nil || first.Time.IsZero() || first.Time.IsFloating()
-	if first != nil {
-		item("Times", w.d.Clock.Convention(w.floating))
-	}
+	w.floating = floating
 	b = append(b, '\n')
 	w.b = b
 	w.w.Write(b)

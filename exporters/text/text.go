@@ -47,14 +47,7 @@ func init() {
 
 // support: every feature is written out in words. Media files are named,
 // not copied.
-var support = func() map[model.Feature]exporters.Support {
-	m := map[model.Feature]exporters.Support{}
-	for _, f := range model.Features {
-		m[f] = exporters.Full
-	}
-	m[model.FeatureMediaFiles] = exporters.Partial
-	return m
-}()
+var support = transcript.Support(exporters.Partial)
 
 // indent starts every line of a message after its first.
 const indent = "    "
@@ -120,36 +113,15 @@ func (w *Writer) writeHeader(first *model.Message) {
 		b = append(b, '\n')
 	}
 	line("Chat", transcript.Title(c))
-	line("Kind", transcript.ChatKind(c))
-	if len(c.Participants) > 0 {
-		line("Participants", transcript.Participants(c, w.opts.Me))
+	facts, floating := transcript.Header(c, w.opts.Me, w.d.Clock, first)
+	for _, f := range facts {
+		line(f.Key, f.Value)
 	}
-	if c.Source != "" || c.Format != "" {
-		line("Source", source(c))
-	}
-	for _, wn := range c.Warnings {
-		line("Warning", wn.String())
-	}
-	w.floating = first == nil || first.Time.IsZero() || first.Time.IsFloating()
-	if first != nil {
-		line("Times", w.d.Clock.Convention(w.floating))
-	}
+	w.floating = floating
 	b = append(b, '\n')
 	w.b = b
 	w.w.Write(b)
 	w.header = true
-}
-
-// source says where a chat was read from: "chat.txt (read as whatsapp)".
-func source(c *model.Chat) string {
-	s := c.Source
-	if c.Format != "" {
-		if s != "" {
-			s += " "
-		}
-		s += "(read as " + c.Format + ")"
-	}
-	return s
 }
 
 // WriteMessage writes one message block.

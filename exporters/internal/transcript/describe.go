@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -293,4 +294,46 @@ func Visible(s string) string {
 // other than tab and line breaks.
 func isHidden(r rune) bool {
 	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
+}
+
+// Fact is one line of a chat's header, such as {"Kind", "group chat"}.
+type Fact struct{ Key, Value string }
+
+// Header returns the facts that open chat c for people: its kind,
+// participants, source, warnings, and how its times are shown. The first
+// message (nil when the chat has none) decides whether the chat's times are
+// floating or converted; floating reports which, so that times of the
+// other kind can be marked (see Clock.Mark).
+func Header(c *model.Chat, me string, clock Clock, first *model.Message) (facts []Fact, floating bool) {
+	facts = append(facts, Fact{"Kind", ChatKind(c)})
+	if len(c.Participants) > 0 {
+		facts = append(facts, Fact{"Participants", Participants(c, me)})
+	}
+	if c.Source != "" || c.Format != "" {
+		s := c.Source
+		if c.Format != "" {
+			s = strings.TrimSpace(s + " (read as " + c.Format + ")")
+		}
+		facts = append(facts, Fact{"Source", s})
+	}
+	for _, w := range c.Warnings {
+		facts = append(facts, Fact{"Warning", w.String()})
+	}
+	floating = first == nil || first.Time.IsZero() || first.Time.IsFloating()
+	if first != nil {
+		facts = append(facts, Fact{"Times", clock.Convention(floating)})
+	}
+	return facts, floating
+}
+
+// Support is what the plain formats declare: every feature is written
+// out in full, in words or columns; media files are as media says (named
+// only, or copied).
+func Support(media exporters.Support) map[model.Feature]exporters.Support {
+	m := map[model.Feature]exporters.Support{}
+	for _, f := range model.Features {
+		m[f] = exporters.Full
+	}
+	m[model.FeatureMediaFiles] = media
+	return m
 }
