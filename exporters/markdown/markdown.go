@@ -23,7 +23,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/chatferry/chatferry/exporters"
@@ -57,13 +56,6 @@ const IndexName = "README.md"
 // MediaFolder is the folder, inside the output, that holds media files.
 const MediaFolder = "media"
 
-// chatEntry is what the index keeps of a chat.
-type chatEntry struct {
-	title, file, kind string
-	messages          int
-	first, last       model.Timestamp
-}
-
 // Writer writes a Markdown archive into a folder.
 type Writer struct {
 	dir   string
@@ -76,12 +68,13 @@ type Writer struct {
 	noted bool            // missing media files were reported
 
 	chat     *model.Chat
-	f        *os.File
-	w        *bufio.Writer
+	f        *os.File      // the open part of the chat
+	w        *bufio.Writer // writes f
+	size     int           // bytes written to f
 	header   bool
 	floating bool
 	day      string
-	b        []byte
+	b, head  []byte // scratch for a message and its first line
 }
 
 var _ exporters.Writer = (*Writer)(nil)
@@ -102,70 +95,59 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 	if err := w.endChat(); err != nil {
 		return err
 	}
-	name := w.fileName(transcript.Title(c))
-	f, err := os.OpenFile(filepath.Join(w.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
+	title := transcript.Title(c)
+	name := w.fileName(title)
+	if err := w.openFile(name); err != nil {
 		return err
 	}
-	w.f, w.w = f, bufio.NewWriterSize(f, 64<<10)
-	w.chat, w.header, w.day = c, false, ""
-	w.chats = append(w.chats, chatEntry{title: transcript.Title(c), file: name, kind: transcript.ChatKind(c)})
+	w.chat, w.header, w.day = c, false, noDay
+	w.chats = append(w.chats, chatEntry{title: title, files: []string{name}, kind: transcript.ChatKind(c)})
 	w.d.StartChat(c)
 	return nil
 }
 
-// fileName returns a safe file name for a chat titled title, unique
-// without regard to case.
-func (w *Writer) fileName(title string) string {
-	stem := exporters.SafeName(title)
-	for i := 1; ; i++ {
-		name := stem + ".md"
-		if i > 1 {
-			name = stem + "-" + strconv.Itoa(i) + ".md"
-		}
-		if !w.taken[strings.ToLower(name)] {
-			w.taken[strings.ToLower(name)] = true
-			return name
-		}
-	}
-}
-
-// endChat finishes the open chat's file.
-func (w *Writer) endChat() error {
-	if w.chat == nil {
-		return nil
-	}
-	if !w.header {
-		w.writeHeader(nil)
-		w.w.WriteString("*No messages.*\n")
-	}
-	err := w.w.Flush()
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
-	}
-	w.chat, w.f, w.w = nil, nil, nil
-	return err
-}
-
+// writeHeader writes the title and facts that open a chat's file; first
+// is the chat's first message, nil when it has none.
 func (w *Writer) writeHeader(first *model.Message) {
+	if first != nil {
+		w.floating = transcript.Floating(first)
+	}
+	w.write(w.appendHeader(w.b[:0], first != nil, 1, ""))
+	w.header = true
+}
+
+// appendHeader appends the title and facts of the open chat's file: part
+// is its number, prev the file of the part before. times says whether to
+// tell how times are shown.
+func (w *Writer) appendHeader(b []byte, times bool, part int, prev string) []byte {
 	c := w.chat
-	b := append(w.b[:0], "# "...)
+	b = append(b, "# "...)
 	b = appendLine(b, transcript.Title(c), false, true)
+	if part > 1 {
+		b = fmt.Appendf(b, " (part %d)\n\nContinued from [part %d](%s).", part, part-1, linkPath(prev))
+	}
 	b = append(b, "\n\n"...)
 	item := func(key, value string) {
 		b = append(b, "- **"+key+":** "...)
 		b = appendLine(b, value, false, false)
 		b = append(b, '\n')
 	}
-	facts, floating := transcript.Header(c, w.opts.Me, w.d.Clock, first)
-	for _, f := range facts {
+	for _, f := range transcript.Header(c, w.opts.Me) {
 		item(f.Key, f.Value)
 	}
-	w.floating = floating
-	b = append(b, '\n')
+	if times {
+		item("Times", w.d.Clock.Convention(w.floating))
+	}
+	return append(b, '\n')
+}
+
+// write writes b to the open file, counting its size. An error stays in
+// the buffered writer and comes back from the next write or flush.
+func (w *Writer) write(b []byte) error {
 	w.b = b
-	w.w.Write(b)
-	w.header = true
+	w.size += len(b)
+	_, err := w.w.Write(b)
+	return err
 }
 
 // appendLine appends s as one escaped line: line breaks become " ↵ " and
@@ -191,14 +173,20 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 		e.last = m.Time
 	}
 	clock := w.d.Clock
+	day := clock.Date(m.Time)
+	if w.size >= partSize && day != w.day || w.size >= partMax {
+		if err := w.nextPart(); err != nil {
+			return err
+		}
+	}
 	b := w.b[:0]
-	if day := clock.Date(m.Time); day != w.day || e.messages == 1 {
+	if day != w.day {
 		w.day = day
 		b = append(b, "## "...)
 		b = append(b, clock.Day(m.Time)...)
 		b = append(b, "\n\n"...)
 	}
-	head := append([]byte(nil), "**"...)
+	head := append(w.head[:0], "**"...)
 	if m.Time.IsZero() {
 		head = append(head, "unknown time"...)
 	} else {
@@ -218,14 +206,13 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 		head = append(head, ":**"...)
 	}
 	lines := textLines(head, transcript.Lines(transcript.Visible(m.Text)))
+	w.head = lines[0]
 	details, err := w.details(m)
 	if err != nil {
 		return err
 	}
 	b = appendParagraph(b, append(lines, details...))
-	w.b = b
-	_, err = w.w.Write(b)
-	return err
+	return w.write(b)
 }
 
 // details renders the lines that describe m beyond its text, copying its
@@ -303,34 +290,6 @@ func (w *Writer) Close() error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(w.dir, IndexName), w.index(), 0o644)
-}
-
-func (w *Writer) index() []byte {
-	b := []byte("# Chats\n\n")
-	if len(w.chats) == 0 {
-		return append(b, "*No chats.*\n"...)
-	}
-	b = append(b, "Written by chatferry: one file per chat, media files in the "+MediaFolder+" folder.\n\n"...)
-	clock := w.d.Clock
-	for _, e := range w.chats {
-		b = append(b, "- ["...)
-		b = appendLine(b, e.title, false, false)
-		b = append(b, "]("+linkPath(e.file)+") — "+e.kind+", "...)
-		b = strconv.AppendInt(b, int64(e.messages), 10)
-		if e.messages == 1 {
-			b = append(b, " message"...)
-		} else {
-			b = append(b, " messages"...)
-		}
-		if !e.first.IsZero() {
-			b = append(b, ", "+clock.Date(e.first)...)
-			if last := clock.Date(e.last); last != clock.Date(e.first) {
-				b = append(b, " to "+last...)
-			}
-		}
-		b = append(b, '\n')
-	}
-	return b
 }
 
 // Abort closes the open chat file; the Target removes the folder.

@@ -1,6 +1,7 @@
 package markdown_test
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
 	"github.com/chatferry/chatferry/exporters/internal/plaintest"
-	_ "github.com/chatferry/chatferry/exporters/markdown"
+	"github.com/chatferry/chatferry/exporters/markdown"
 	_ "github.com/chatferry/chatferry/importers/all" // the corpus test reads every input format
 	"github.com/chatferry/chatferry/model"
 )
@@ -128,5 +129,59 @@ func TestMissingMedia(t *testing.T) {
 	}
 	if notes := rep.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "media/gone.jpg") {
 		t.Errorf("notes %q", notes)
+	}
+}
+
+// A chat too large for GitHub to show in one file is split into parts at
+// day boundaries, or mid-day when a day alone is too large; the parts link
+// to each other and the index links to each.
+func TestParts(t *testing.T) {
+	defer markdown.SetPartLimits(6000, 12000)()
+	f, _ := exporters.Lookup("markdown")
+	c, msgs := plaintest.Chat(400)
+	// Message 200 on starts one long day, which has to be split too.
+	for _, m := range msgs[200:] {
+		m.Time = msgs[200].Time
+	}
+	items := []model.Item{c}
+	for _, m := range msgs {
+		items = append(items, m)
+	}
+	out, _ := exportertest.Write(t, f, items, exporters.Options{})
+	files, _ := filepath.Glob(filepath.Join(out, "Bench _group_*.md"))
+	if len(files) < 5 {
+		t.Fatalf("%d parts: %v", len(files), files)
+	}
+	index, _ := os.ReadFile(filepath.Join(out, "README.md"))
+	paragraphs := 0
+	for i := 1; i <= len(files); i++ {
+		name := "Bench _group_.md"
+		if i > 1 {
+			name = fmt.Sprintf("Bench _group_ (part %d).md", i)
+		}
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		if len(data) > 12000+2000 {
+			t.Errorf("%s: %d bytes", name, len(data))
+		}
+		if i > 1 && !strings.Contains(text, fmt.Sprintf("(part %d)\n\nContinued from [part %d](", i, i-1)) {
+			t.Errorf("%s does not link back", name)
+		}
+		if i < len(files) && !strings.Contains(text, fmt.Sprintf("Continued in [part %d](Bench%%20_group_%%20%%28part%%20%d%%29.md)", i+1, i+1)) {
+			t.Errorf("%s does not link on", name)
+		}
+		if !strings.Contains(text, "\n## ") || !strings.Contains(text, "- **Times:** as written") {
+			t.Errorf("%s lacks a day heading or the times fact", name)
+		}
+		if !strings.Contains(string(index), fmt.Sprintf(" [%d](%s)", i, strings.ReplaceAll(url.PathEscape(name), "+", "%2B"))) {
+			t.Errorf("the index does not link %s", name)
+		}
+		paragraphs += strings.Count(text, "\n**")
+	}
+	if paragraphs != len(msgs) {
+		t.Errorf("%d message paragraphs in the parts, want %d", paragraphs, len(msgs))
 	}
 }

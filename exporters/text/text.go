@@ -113,11 +113,13 @@ func (w *Writer) writeHeader(first *model.Message) {
 		b = append(b, '\n')
 	}
 	line("Chat", transcript.Title(c))
-	facts, floating := transcript.Header(c, w.opts.Me, w.d.Clock, first)
-	for _, f := range facts {
+	for _, f := range transcript.Header(c, w.opts.Me) {
 		line(f.Key, f.Value)
 	}
-	w.floating = floating
+	if first != nil {
+		w.floating = transcript.Floating(first)
+		line("Times", w.d.Clock.Convention(w.floating))
+	}
 	b = append(b, '\n')
 	w.b = b
 	w.w.Write(b)

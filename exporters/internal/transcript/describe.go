@@ -300,12 +300,10 @@ func isHidden(r rune) bool {
 type Fact struct{ Key, Value string }
 
 // Header returns the facts that open chat c for people: its kind,
-// participants, source, warnings, and how its times are shown. The first
-// message (nil when the chat has none) decides whether the chat's times are
-// floating or converted; floating reports which, so that times of the
-// other kind can be marked (see Clock.Mark).
-func Header(c *model.Chat, me string, clock Clock, first *model.Message) (facts []Fact, floating bool) {
-	facts = append(facts, Fact{"Kind", ChatKind(c)})
+// participants, source and warnings. Callers add how its times are shown
+// (Clock.Convention, for Floating of the first message).
+func Header(c *model.Chat, me string) []Fact {
+	facts := []Fact{{"Kind", ChatKind(c)}}
 	if len(c.Participants) > 0 {
 		facts = append(facts, Fact{"Participants", Participants(c, me)})
 	}
@@ -319,11 +317,14 @@ func Header(c *model.Chat, me string, clock Clock, first *model.Message) (facts 
 	for _, w := range c.Warnings {
 		facts = append(facts, Fact{"Warning", w.String()})
 	}
-	floating = first == nil || first.Time.IsZero() || first.Time.IsFloating()
-	if first != nil {
-		facts = append(facts, Fact{"Times", clock.Convention(floating)})
-	}
-	return facts, floating
+	return facts
+}
+
+// Floating decides from a chat's first message how the chat's times are
+// shown: as floating, unless that message has a zoned time. Times of the
+// other kind are then marked (see Clock.Mark).
+func Floating(first *model.Message) bool {
+	return first.Time.IsZero() || first.Time.IsFloating()
 }
 
 // Support is what the plain formats declare: every feature is written
