@@ -5,6 +5,7 @@ import (
 	stdcsv "encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,4 +182,43 @@ func TestExcelLimits(t *testing.T) {
 	if notes := rep.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "1 of the CSV's cells are longer than the 32767 characters") {
 		t.Errorf("notes %q", notes)
 	}
+}
+
+// Any text and any name survive a trip through the CSV and encoding/csv,
+// and no cell can start a formula.
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range []string{"plain", "=1+1", "+1", "-", "@x", "\tx", "\rx", "'x", "a\r\nb\rc\nd", "\"q\",;\n", "\xff"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, text, name string) {
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf, exporters.Options{}, csv.Config{Delimiter: ';'})
+		c := &model.Chat{ID: "c", Title: name, Kind: model.Direct, Participants: []model.Participant{{ID: "p", Name: name}}}
+		w.WriteChat(c)
+		w.WriteMessage(&model.Message{ID: "m", Sender: "p", Kind: model.KindText, Text: text})
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r := stdcsv.NewReader(&buf)
+		r.Comma = ';'
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("reading back: %v\n%q", err, buf.String())
+		}
+		if len(rows) != 2 {
+			t.Fatalf("%d rows", len(rows))
+		}
+		norm := func(s string) string {
+			return strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(strings.ToValidUTF8(s, "\uFFFD"))
+		}
+		for col, want := range map[string]string{"text": text, "chat": name, "sender": name} {
+			got := rows[1][slices.Index(csv.Columns, col)]
+			if got != "" && strings.ContainsRune("=+-@\t\r", rune(got[0])) {
+				t.Errorf("%s cell starts a formula: %q", col, got)
+			}
+			if original(got) != norm(want) && !(want == "" && col != "text") {
+				t.Errorf("%s: got %q, want %q", col, original(got), norm(want))
+			}
+		}
+	})
 }
