@@ -30,9 +30,10 @@ type chatEntry struct {
 }
 
 // fileName returns a safe file name for a chat titled title, unique
-// without regard to case.
+// without regard to case. Slashes in the title become underscores, so
+// that the whole title, not its last part, names the file.
 func (w *Writer) fileName(title string) string {
-	stem := exporters.SafeName(title)
+	stem := exporters.SafeName(strings.NewReplacer("/", "_", `\`, "_").Replace(title))
 	for i := 1; ; i++ {
 		name := stem + ".md"
 		if i > 1 {

@@ -185,3 +185,21 @@ func TestParts(t *testing.T) {
 		t.Errorf("%d message paragraphs in the parts, want %d", paragraphs, len(msgs))
 	}
 }
+
+func TestFileNames(t *testing.T) {
+	f, _ := exporters.Lookup("markdown")
+	var items []model.Item
+	for i, title := range []string{"Work/Family", "work\\family", "..", "README", "Café: plans?"} {
+		items = append(items, &model.Chat{ID: model.ChatID(fmt.Sprint(i)), Title: title, Kind: model.Group})
+	}
+	out, _ := exportertest.Write(t, f, items, exporters.Options{})
+	entries, _ := os.ReadDir(out)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := "Café_ plans_.md README-2.md README.md Work_Family.md file.md work_family-2.md"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("files %q, want %q", got, want)
+	}
+}

@@ -1,6 +1,8 @@
 package transcript
 
 import (
+	"strings"
+
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/model"
 )
@@ -116,7 +118,7 @@ func (d *Describer) Reply(m *model.Message) string {
 	}
 	head := sender
 	if when != "" {
-		head += " (" + when + ")"
+		head = strings.TrimSpace(head + " (" + when + ")")
 	}
 	if head == "" {
 		return text

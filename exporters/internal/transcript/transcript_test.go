@@ -139,6 +139,8 @@ func TestReplies(t *testing.T) {
 	at := model.Floating(2024, 3, 1, 9, 0, 0, 0, model.PrecisionMinute)
 	first := &model.Message{ID: "m1", Time: at, Sender: "p1", Kind: model.KindText, Text: "Hello\nthere"}
 	d.Details(first)
+	d.Details(&model.Message{ID: "s1", Time: at, Kind: model.KindSystem, Text: "Ann joined",
+		Event: &model.Event{Type: model.EventMemberJoined}})
 	for _, tc := range []struct {
 		m    *model.Message
 		want string
@@ -147,6 +149,7 @@ func TestReplies(t *testing.T) {
 		{&model.Message{ReplyTo: "m1", Time: at.Add(48 * time.Hour), Quote: &model.Quote{Sender: "p1", Text: "Hello"}}, "Ann (2024-03-01 09:00): Hello"},
 		{&model.Message{Quote: &model.Quote{Sender: "p2", Text: "quoted"}}, "Ben: quoted"},
 		{&model.Message{Quote: &model.Quote{Text: "who said it?"}}, "who said it?"},
+		{&model.Message{ReplyTo: "s1", Time: at}, "(09:00): Ann joined"},
 		{&model.Message{ReplyTo: "gone"}, "a message not shown here (id gone)"},
 		{&model.Message{}, ""},
 	} {
