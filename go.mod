@@ -1,6 +1,6 @@
 module github.com/chatferry/chatferry
 
-go 1.25
+go 1.25.0
 
 require (
 	github.com/rogpeppe/go-internal v1.16.0
