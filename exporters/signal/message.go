@@ -198,12 +198,12 @@ func (w *writer) reactions(it *item, m *model.Message) {
 }
 
 func callText(m *model.Message) string {
-	if m.Text != "" {
-		return "📞 " + m.Text
-	}
 	c := m.Call
 	if c == nil {
-		return "📞 Call"
+		if m.Text == "" {
+			return "📞 Call"
+		}
+		return "📞 " + m.Text
 	}
 	s := "Voice call"
 	if c.Video {
