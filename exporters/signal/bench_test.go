@@ -26,8 +26,8 @@ func benchItems(n int) []model.Item {
 			sender := []model.ParticipantID{"me", "a", "b"}[i%3]
 			t := start.Add(time.Duration(i/4) * time.Minute)
 			items = append(items, &model.Message{ID: model.MessageID(fmt.Sprint(i)), Sender: sender, Kind: model.KindText,
-				Text: "A message of ordinary length, about as long as most chat messages are.",
-				Time: model.Floating(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, model.PrecisionMinute),
+				Text:   "A message of ordinary length, about as long as most chat messages are.",
+				Time:   model.Floating(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, model.PrecisionMinute),
 				Source: model.Pos{File: "x", Line: i + 1}})
 		}
 	}
