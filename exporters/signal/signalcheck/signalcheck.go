@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/chatferry/chatferry/importers/importertest"
@@ -39,9 +40,14 @@ type Result struct {
 	Attachments int      `json:"attachments"`
 }
 
-// Dir is the folder of the Node check.
+// Dir is the folder of the Node check, found from this file's own place
+// so that tests that change their working folder can use it.
 func Dir(t testing.TB) string {
-	return filepath.Join(importertest.ModuleRoot(t), "exporters", "signal", "testdata", "validator")
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("signalcheck: cannot tell where its source is")
+	}
+	return filepath.Join(filepath.Dir(file), "..", "testdata", "validator")
 }
 
 // Run checks every job and returns the results by id.
