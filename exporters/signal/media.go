@@ -98,22 +98,29 @@ func (w *writer) store(c *model.Chat, a *model.Attachment) (sf *storedFile, why 
 	return sf, "", nil
 }
 
+// knownTypes are the types of the files WhatsApp exports hold, fixed here
+// so that the output does not depend on the machine's MIME tables.
+var knownTypes = map[string]string{
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+	".webp": "image/webp", ".heic": "image/heic", ".mp4": "video/mp4", ".3gp": "video/3gpp",
+	".mov": "video/quicktime", ".opus": "audio/ogg", ".ogg": "audio/ogg", ".m4a": "audio/mp4",
+	".aac": "audio/aac", ".mp3": "audio/mpeg", ".amr": "audio/amr", ".pdf": "application/pdf",
+	".vcf": "text/vcard", ".txt": "text/plain", ".zip": "application/zip",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
 // contentType is the attachment's MIME type, from the source or the name.
 func contentType(a *model.Attachment, name string) string {
 	if a.MIME != "" {
 		return a.MIME
 	}
-	if t := mime.TypeByExtension(strings.ToLower(path.Ext(name))); t != "" {
-		t, _, _ = strings.Cut(t, ";")
+	ext := strings.ToLower(path.Ext(name))
+	if t, ok := knownTypes[ext]; ok {
 		return t
 	}
-	switch strings.ToLower(path.Ext(name)) {
-	case ".opus":
-		return "audio/ogg"
-	case ".webp":
-		return "image/webp"
-	case ".vcf":
-		return "text/vcard"
+	if t := mime.TypeByExtension(ext); t != "" {
+		t, _, _ = strings.Cut(t, ";")
+		return t
 	}
 	return "application/octet-stream"
 }

@@ -71,6 +71,8 @@ func (r *recentMessages) find(id model.MessageID) (recentMessage, bool) {
 // fill sets what item it holds from message m written by a.
 func (w *writer) fill(it *item, m *model.Message, a *author) error {
 	var lines []string
+	var stored []*storedFile
+	var flags []uint64
 	text := m.Text
 	switch m.Kind {
 	case model.KindDeleted:
@@ -108,7 +110,8 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 			}
 			continue
 		}
-		it.attachments = append(it.attachments, encodeAttachment(sf, attachmentFlag(att)))
+		stored = append(stored, sf)
+		flags = append(flags, attachmentFlag(att))
 		if it.firstFile == nil {
 			it.firstFile = &quotedFile{sf.contentType, sf.fileName}
 		}
@@ -120,6 +123,14 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 	body := strings.Join(lines, "\n")
 	if a.prefix != "" {
 		body = a.prefix + body
+	}
+	for i, sf := range stored {
+		// Signal shows a voice message alone: with text or other files
+		// it is an ordinary audio file.
+		if flags[i] == attachmentVoice && (body != "" || len(stored) > 1) {
+			flags[i] = 0
+		}
+		it.attachments = append(it.attachments, encodeAttachment(sf, flags[i]))
 	}
 	if body == "" && len(it.attachments) == 0 {
 		body = "[empty message]"

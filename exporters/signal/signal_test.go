@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
@@ -240,5 +241,34 @@ func TestValidator(t *testing.T) {
 	}
 	if r := res["badmedia"]; r.OK || !strings.Contains(strings.Join(r.Errors, " "), "attachment HMAC") {
 		t.Errorf("a changed byte in an attachment: %+v", r)
+	}
+}
+
+// A voice note alone keeps its flag; with text Signal needs it as an
+// ordinary audio file.
+func TestVoiceNote(t *testing.T) {
+	chat := &model.Chat{ID: "c", Title: "Ann", Kind: model.Direct, Participants: []model.Participant{
+		{ID: "a", Name: "Ann", Phone: "+447700900123"}, {ID: "b", Name: "Ben Sample", Me: true}},
+		Media: fstest.MapFS{"PTT-1.opus": {Data: []byte("OggS voice")}}}
+	voice := model.Attachment{Name: "PTT-1.opus", Kind: model.MediaVoice, Path: "PTT-1.opus"}
+	at := model.Floating(2024, 3, 1, 10, 0, 0, 0, model.PrecisionMinute)
+	items := []model.Item{chat,
+		&model.Message{ID: "1", Sender: "a", Kind: model.KindMedia, Attachments: []model.Attachment{voice}, Time: at, Source: model.Pos{File: "x", Line: 1}},
+		&model.Message{ID: "2", Sender: "a", Kind: model.KindMedia, Text: "listen", Attachments: []model.Attachment{voice}, Time: at, Source: model.Pos{File: "x", Line: 2}},
+	}
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key := mustExport(t, dest, items, nil)
+	_, d := open(t, dest, key)
+	if len(d.Items) != 2 || len(d.Items[0].Attachments) != 1 || len(d.Items[1].Attachments) != 1 {
+		t.Fatalf("items %+v", d.Items)
+	}
+	if f := d.Items[0].Attachments[0].Flag; f != attachmentVoice {
+		t.Errorf("a voice note alone has flag %d", f)
+	}
+	if f := d.Items[1].Attachments[0].Flag; f != 0 || d.Items[1].Text != "listen" {
+		t.Errorf("a voice note with text has flag %d, text %q", f, d.Items[1].Text)
+	}
+	if ct := d.Items[0].Attachments[0].ContentType; ct != "audio/ogg" {
+		t.Errorf("content type %q", ct)
 	}
 }
