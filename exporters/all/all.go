@@ -7,4 +7,5 @@ package all
 import (
 	_ "github.com/chatferry/chatferry/exporters/canonicaljson"
 	_ "github.com/chatferry/chatferry/exporters/signal"
+	_ "github.com/chatferry/chatferry/exporters/whatsapp"
 )
