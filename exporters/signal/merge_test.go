@@ -306,3 +306,46 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("%d of %d checks failed", bad, len(jobs))
 	}
 }
+
+// An aborted export leaves no trace: no new backup folder, no staging
+// snapshot, no new attachment files in the shared store.
+func TestAbort(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "SignalBackups")
+	ann, group := split(t)
+	key := mustExport(t, root, ann, asText)
+	before := listing(t, dir)
+	for _, values := range []exporters.Values{
+		{optBackup: root, optKey: key, optUnmatched: "as-text"}, // merge
+		{optUnmatched: "as-text"},                               // fresh, into a new folder
+	} {
+		dest := root
+		if values[optBackup] == "" {
+			dest = filepath.Join(dir, "Other")
+		}
+		tg, err := exporters.NewTarget(dest, exporters.InPlaceLayout, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := New(tg, exporters.Options{Me: "Ben Sample", TZ: berlin, Values: values, Report: &exporters.Report{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range append(append([]model.Item{}, ann...), group...) {
+			switch v := it.(type) {
+			case *model.Chat:
+				err = w.WriteChat(v)
+			case *model.Message:
+				err = w.WriteMessage(v)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.Abort()
+		tg.Abort()
+		if got := listing(t, dir); got != before {
+			t.Errorf("after Abort (%v) the folder changed:\n%s\nwas:\n%s", values, got, before)
+		}
+	}
+}
