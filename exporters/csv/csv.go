@@ -3,8 +3,9 @@
 // data tools.
 //
 // The columns are listed in Columns and documented in docs/csv.md. Records
-// end with CRLF; a cell with a comma, a quote or a line break is quoted, and
-// line breaks inside a cell are CRLF too. A cell that a spreadsheet would
+// end with CRLF; a cell with the delimiter, a quote or a line break is
+// quoted, and keeps its line breaks as they are (as Excel writes them), so
+// that a reader gets each text back exactly. A cell that a spreadsheet would
 // run as a formula (one that starts with = + - @, a tab or a carriage
 // return) gets an apostrophe in front, and so does a cell that starts with
 // an apostrophe, so that removing the first apostrophe of any cell that
@@ -20,7 +21,6 @@ package csv
 
 import (
 	"bufio"
-	stdcsv "encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -79,7 +79,7 @@ func init() {
 	})
 }
 
-func parseDelimiter(s string) (rune, error) {
+func parseDelimiter(s string) (byte, error) {
 	switch s {
 	case "", ",":
 		return ',', nil
@@ -100,14 +100,14 @@ type Config struct {
 	// Excel starts the output with a UTF-8 byte order mark and reports
 	// cells and row counts beyond Excel's limits.
 	Excel bool
-	// Delimiter separates fields; 0 means ','.
-	Delimiter rune
+	// Delimiter separates fields: ',', ';' or '\t'; 0 means ','.
+	Delimiter byte
 }
 
 // Writer writes CSV rows to an io.Writer.
 type Writer struct {
 	bw     *bufio.Writer
-	cw     *stdcsv.Writer
+	b      []byte // scratch for a record
 	opts   exporters.Options
 	cfg    Config
 	d      transcript.Describer
@@ -128,14 +128,12 @@ func NewWriter(w io.Writer, opts exporters.Options, cfg Config) *Writer {
 	if cfg.Excel {
 		bw.WriteString("\uFEFF")
 	}
-	cw := stdcsv.NewWriter(bw)
-	cw.UseCRLF = true
-	if cfg.Delimiter != 0 {
-		cw.Comma = cfg.Delimiter
+	if cfg.Delimiter == 0 {
+		cfg.Delimiter = ','
 	}
-	cw.Write(Columns)
+	bw.Write(appendRecord(nil, Columns, cfg.Delimiter))
 	return &Writer{
-		bw: bw, cw: cw, opts: opts, cfg: cfg,
+		bw: bw, opts: opts, cfg: cfg,
 		d:   transcript.Describer{Clock: transcript.Clock{TZ: opts.TZ}, Report: opts.Report},
 		row: make([]string, len(Columns)),
 	}
@@ -203,7 +201,38 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	}
 	w.rows++
 	w.total++
-	return w.cw.Write(r)
+	w.b = appendRecord(w.b[:0], r, w.cfg.Delimiter)
+	_, err := w.bw.Write(w.b)
+	return err
+}
+
+// appendRecord appends one RFC 4180 record to b: the fields separated by
+// delim and the record ended by CRLF. A field that holds the delimiter, a
+// quote or a line break is quoted, with its quotes doubled; its line
+// breaks are kept as they are, as spreadsheets write them.
+func appendRecord(b []byte, fields []string, delim byte) []byte {
+	for i, f := range fields {
+		if i > 0 {
+			b = append(b, delim)
+		}
+		if !strings.ContainsAny(f, string(delim)+"\"\r\n") {
+			b = append(b, f...)
+			continue
+		}
+		b = append(b, '"')
+		for {
+			j := strings.IndexByte(f, '"')
+			if j < 0 {
+				break
+			}
+			b = append(b, f[:j+1]...)
+			b = append(b, '"')
+			f = f[j+1:]
+		}
+		b = append(b, f...)
+		b = append(b, '"')
+	}
+	return append(b, '\r', '\n')
 }
 
 func (w *Writer) attachments(m *model.Message) string {
@@ -259,9 +288,8 @@ func yes(b bool) string {
 	return ""
 }
 
-// Cell prepares a value for a CSV cell: invalid UTF-8 becomes U+FFFD, a
-// lone carriage return becomes a line break (CSV line breaks are CRLF),
-// and a value that starts with = + - @, a tab, a carriage return or an
+// Cell prepares a value for a CSV cell: invalid UTF-8 becomes U+FFFD, and
+// a value that starts with = + - @, a tab, a carriage return or an
 // apostrophe gets an apostrophe in front, so that no spreadsheet runs it
 // as a formula and the original stays recoverable.
 func Cell(s string) string {
@@ -274,9 +302,6 @@ func Cell(s string) string {
 	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.IndexByte(s, '\r') >= 0 {
-		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	}
 	return s
 }
@@ -292,10 +317,6 @@ func (w *Writer) Close() error {
 		if w.total+1 > excelRows {
 			w.opts.Report.Notef("the CSV has %d rows, more than the %d Excel opens", w.total+1, excelRows)
 		}
-	}
-	w.cw.Flush()
-	if err := w.cw.Error(); err != nil {
-		return err
 	}
 	return w.bw.Flush()
 }
