@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"strings"
+	"unicode"
 )
 
 // appendEscaped appends s, text from a chat, so that a CommonMark or GitHub
@@ -14,9 +15,14 @@ import (
 // begins a rendered line; heading that s is inside an ATX heading, where
 // a '#' anywhere can close it.
 //
-// s must be one line. What stays visible as is: bare web addresses, which
-// GitHub turns into links, and ":name:" emoji codes, which GitHub shows as
-// emoji; neither runs anything.
+// Web addresses need care: GitHub links a bare address by reading the raw
+// line, so a backslash inside one would end up in the link and break it.
+// An http, https or ftp address is therefore written as an autolink,
+// <https://…>, whose text renderers take literally, and "www." gets an
+// escaped dot so that it is not linked with its escapes. E-mail addresses
+// are linked after escapes are resolved, and show as written.
+//
+// s must be one line. GitHub still shows ":name:" emoji codes as emoji.
 func appendEscaped(b []byte, s string, lineStart, heading bool) []byte {
 	start := 0
 	if lineStart {
@@ -48,6 +54,21 @@ func appendEscaped(b []byte, s string, lineStart, heading bool) []byte {
 	}
 	for i := start; i < len(s); i++ {
 		c := s[i]
+		if c == 'h' || c == 'H' || c == 'f' || c == 'F' {
+			if n := urlLen(s, i); n > 0 {
+				b = append(b, '<')
+				b = append(b, s[i:i+n]...)
+				b = append(b, '>')
+				i += n - 1
+				continue
+			}
+		}
+		if (c == 'w' || c == 'W') && len(s)-i >= 4 && strings.EqualFold(s[i:i+4], "www.") {
+			b = append(b, s[i:i+3]...)
+			b = append(b, '\\', '.')
+			i += 3
+			continue
+		}
 		switch c {
 		case '\\', '`', '*', '_', '[', ']', '<', '|', '~', '$':
 			b = append(b, '\\', c)
@@ -70,6 +91,43 @@ func appendEscaped(b []byte, s string, lineStart, heading bool) []byte {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// urlLen returns the length of the web address (http, https or ftp) that
+// starts at s[i], or 0. Like GitHub, it takes an address wherever its
+// scheme starts (even right after a letter), ends it at white space or an
+// angle bracket, and leaves trailing punctuation and an unmatched closing
+// parenthesis out.
+func urlLen(s string, i int) int {
+	rest := s[i:]
+	var scheme int
+	for _, p := range [...]string{"http://", "https://", "ftp://"} {
+		if len(rest) > len(p) && strings.EqualFold(rest[:len(p)], p) {
+			scheme = len(p)
+		}
+	}
+	if scheme == 0 {
+		return 0
+	}
+	end := strings.IndexFunc(rest, func(r rune) bool {
+		return r == '<' || r == '>' || r < 0x20 || r == 0x7f || unicode.IsSpace(r)
+	})
+	if end < 0 {
+		end = len(rest)
+	}
+	for end > scheme {
+		c := rest[end-1]
+		if strings.IndexByte("?!.,:;*_~'\"\\", c) >= 0 ||
+			c == ')' && strings.Count(rest[:end], "(") < strings.Count(rest[:end], ")") {
+			end--
+			continue
+		}
+		break
+	}
+	if end == scheme {
+		return 0
+	}
+	return end
+}
 
 // textLines escapes the lines of text (split at "\n") and returns them as
 // rendered lines: the first continues head, each further one starts a line.

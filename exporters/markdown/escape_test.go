@@ -3,12 +3,15 @@ package markdown
 import (
 	"bytes"
 	"html"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+
+	"github.com/chatferry/chatferry/importers/importertest"
 )
 
 // gfm renders Markdown as GitHub does: CommonMark with tables,
@@ -22,6 +25,30 @@ func render(t testing.TB, md []byte) string {
 		t.Fatal(err)
 	}
 	return out.String()
+}
+
+// renderer turns Markdown into HTML.
+type renderer struct {
+	name   string
+	render func(testing.TB, []byte) string
+}
+
+// renderers returns goldmark, and cmark-gfm, the renderer GitHub itself
+// is built on, with GitHub's extensions. cmark-gfm is a peer program:
+// without it the test skips on a laptop and fails in CI.
+func renderers(t testing.TB) []renderer {
+	cmark := importertest.Tool(t, "cmark-gfm")
+	return []renderer{{"goldmark", render}, {"cmark-gfm", func(t testing.TB, md []byte) string {
+		t.Helper()
+		cmd := exec.Command(cmark, "--extension", "table", "--extension", "strikethrough",
+			"--extension", "autolink", "--extension", "tagfilter", "--extension", "tasklist")
+		cmd.Stdin = bytes.NewReader(md)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("cmark-gfm: %v", err)
+		}
+		return string(out)
+	}}}
 }
 
 func TestEscapeRules(t *testing.T) {
@@ -71,27 +98,37 @@ func TestLinkPath(t *testing.T) {
 var (
 	paragraphRe = regexp.MustCompile(`(?s)^<p><strong>09:16 Ann:</strong> ?(.*)</p>\n$`)
 	breakRe     = regexp.MustCompile(`<br ?/?>\n`)
-	bareLinkRe  = regexp.MustCompile(`<a href="(?:https?://|http://www\.|mailto:)[^"<>]*">|</a>`)
+	linkRe      = regexp.MustCompile(`<a href="([^"<>]*)">([^<]*)</a>`)
 )
 
 // checkShownAsWritten renders text the way WriteMessage does and checks
 // that a GFM renderer shows exactly the text, with nothing turned into
 // markup but line breaks and bare links.
-func checkShownAsWritten(t *testing.T, text string) {
+func checkShownAsWritten(t *testing.T, r renderer, text string) {
 	t.Helper()
 	md := appendParagraph(nil, textLines([]byte("**09:16 Ann:**"), strings.Split(text, "\n")))
-	got := render(t, md)
+	got := r.render(t, md)
 	m := paragraphRe.FindStringSubmatch(got)
 	if m == nil {
-		t.Fatalf("text %q\nMarkdown %q\nrenders as more than one paragraph:\n%s", text, md, got)
+		t.Fatalf("%s: text %q\nMarkdown %q\nrenders as more than one paragraph:\n%s", r.name, text, md, got)
 	}
-	body := bareLinkRe.ReplaceAllString(m[1], "")
+	// A link shows its address as written (checked with the whole text
+	// below) and its target holds no backslash the text lacks: that is
+	// an escape GitHub took into the address, which breaks the link.
+	body := linkRe.ReplaceAllStringFunc(m[1], func(a string) string {
+		l := linkRe.FindStringSubmatch(a)
+		href, text := html.UnescapeString(l[1]), html.UnescapeString(l[2])
+		if strings.Contains(href, "%5C") && !strings.Contains(text, "\\") || strings.HasPrefix(strings.ToLower(href), "javascript:") {
+			t.Errorf("%s: text %q: a link to %q shows %q", r.name, text, href, text)
+		}
+		return l[2]
+	})
 	body = breakRe.ReplaceAllString(body, "\n")
 	if strings.ContainsAny(body, "<>") {
-		t.Fatalf("text %q\nMarkdown %q\nrenders with markup:\n%s", text, md, got)
+		t.Fatalf("%s: text %q\nMarkdown %q\nrenders with markup:\n%s", r.name, text, md, got)
 	}
 	if shown, want := trimLines(html.UnescapeString(body)), trimLines(text); shown != want {
-		t.Fatalf("text %q\nMarkdown %q\nshows as %q, want %q", text, md, shown, want)
+		t.Fatalf("%s: text %q\nMarkdown %q\nshows as %q, want %q", r.name, text, md, shown, want)
 	}
 }
 
@@ -119,6 +156,9 @@ var hostile = []string{
 	"[x](javascript:alert(1)) ![i](https://example.com/x.png) [ref]\n[ref]: https://example.com",
 	"&amp; &lt;b&gt; &#60;script&#62; &copy &#x41;",
 	"<https://example.com> <mailto:a@b.c> https://example.com/a_b_c www.example.com a@b.co",
+	"https://example.com/a_b_c?x=1&y=*z*~\\q, (see https://en.wikipedia.org/wiki/Foo_(bar)) HTTPS://X.Y/_a_. ftp://f/~x~",
+	"www.ex_ample.com/~u and later https://x.com/~c~ xhttps://not/a_link *https://x.com/*b**",
+	"mailto:a_b@c.com xmpp:a@b.c/r a_b@c.com",
 	"$x^2$ $$y$$ \\$ \\\\ \\",
 	"- [ ] task\n- [x] done",
 	"footnote[^1]\n[^1]: note",
@@ -133,12 +173,24 @@ var hostile = []string{
 }
 
 func TestShownAsWritten(t *testing.T) {
-	for _, s := range hostile {
-		checkShownAsWritten(t, s)
+	for _, r := range renderers(t) {
+		for _, s := range hostile {
+			checkShownAsWritten(t, r, s)
+		}
 	}
 }
 
 func FuzzShownAsWritten(f *testing.F) {
+	fuzzShown(f, renderer{"goldmark", render})
+}
+
+// FuzzShownOnGitHub runs the same check through cmark-gfm, GitHub's own
+// renderer (a peer program, slower to call).
+func FuzzShownOnGitHub(f *testing.F) {
+	fuzzShown(f, renderers(f)[1])
+}
+
+func fuzzShown(f *testing.F, r renderer) {
 	for _, s := range hostile {
 		f.Add(s)
 	}
@@ -147,7 +199,7 @@ func FuzzShownAsWritten(f *testing.F) {
 		if strings.ContainsRune(s, 0) || strings.ContainsRune(s, '\uFFFD') || !isPrintable(s) {
 			t.Skip("the writer shows control characters and invalid text visibly before escaping")
 		}
-		checkShownAsWritten(t, s)
+		checkShownAsWritten(t, r, s)
 	})
 }
 

@@ -10,9 +10,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
-
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
 	"github.com/chatferry/chatferry/exporters/internal/plaintest"
@@ -42,8 +39,13 @@ var (
 // Rendered as GitHub renders it, the archive has only the markup chatferry
 // wrote, and every relative link and image leads to a file of the archive.
 func TestRendered(t *testing.T) {
+	for name, render := range markdown.Renderers(t) {
+		t.Run(name, func(t *testing.T) { checkRendered(t, render) })
+	}
+}
+
+func checkRendered(t *testing.T, render func(testing.TB, []byte) string) {
 	f, _ := exporters.Lookup("markdown")
-	gfm := goldmark.New(goldmark.WithExtensions(extension.GFM))
 	allowed := map[string]bool{"h1": true, "h2": true, "p": true, "ul": true, "li": true,
 		"strong": true, "em": true, "br": true, "a": true, "img": true}
 	for _, in := range []string{exportertest.Sample(t), awkward} {
@@ -59,11 +61,7 @@ func TestRendered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var html strings.Builder
-			if err := gfm.Convert(src, &html); err != nil {
-				t.Fatal(err)
-			}
-			page := html.String()
+			page := render(t, src)
 			if strings.Contains(page, "raw HTML omitted") || strings.Contains(page, "<script") {
 				t.Errorf("%s: raw HTML in the page", file)
 			}
