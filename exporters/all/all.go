@@ -6,5 +6,6 @@ package all
 
 import (
 	_ "github.com/chatferry/chatferry/exporters/canonicaljson"
+	_ "github.com/chatferry/chatferry/exporters/telegramimport"
 	_ "github.com/chatferry/chatferry/exporters/whatsapp"
 )
