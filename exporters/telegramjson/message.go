@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/chatferry/chatferry/exporters"
-	"github.com/chatferry/chatferry/exporters/internal/vcard"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -29,7 +28,6 @@ type chatState struct {
 	dirs   map[string]*exporters.MediaDir
 	root   string // folder the chat's media paths are relative to, in the output
 	prefix string // written in front of media paths: "" or "chats/chat_002/"; "\x00" while pending
-	vcards int
 }
 
 // stamp returns Telegram's "date" (the wall clock in the export's zone)
@@ -327,7 +325,10 @@ func (w *Writer) extras(m *model.Message) []kv {
 func mediaFolder(a *model.Attachment) (folder, mediaType string) {
 	switch a.Kind {
 	case model.MediaImage:
-		return "photos", ""
+		if a.MIME == "" || a.MIME == "image/jpeg" {
+			return "photos", "" // Telegram's photos are JPEG; other images are files
+		}
+		return "files", ""
 	case model.MediaVideo:
 		return "video_files", "video_file"
 	case model.MediaGIF:
@@ -429,25 +430,15 @@ func (w *Writer) pathValue(rel string) []byte {
 	return str(w.cur.prefix + rel)
 }
 
-// contactCard writes a vCard for a shared contact without a file.
+// contactCard returns the keys of a shared contact that came without a
+// card: Telegram's contact_information (it writes contact_vcard only for
+// a card it has).
 func (w *Writer) contactCard(ct *model.Contact) ([]kv, error) {
-	cs := w.cur
-	cs.vcards++
-	rel := "contacts/contact_" + strconv.Itoa(cs.vcards) + ".vcard"
-	dst := filepath.Join(cs.root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return nil, err
-	}
-	card := vcard.Card(ct)
-	if err := os.WriteFile(dst, []byte(card), 0o644); err != nil {
-		return nil, err
-	}
 	phone := ""
 	if len(ct.Phones) > 0 {
 		phone = ct.Phones[0]
 	}
-	return []kv{{"contact_information", contactInfo(ct.Name, phone)}, {"contact_vcard", w.pathValue(rel)},
-		{"contact_vcard_file_size", num(int64(len(card)))}}, nil
+	return []kv{{"contact_information", contactInfo(ct.Name, phone)}}, nil
 }
 
 func cause(err error) error {

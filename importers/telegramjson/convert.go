@@ -129,6 +129,9 @@ func (r *reader) chat(c *chatInfo) *model.Chat {
 	if c.head.Type == "saved_messages" && name == "" {
 		name = "Saved Messages"
 	}
+	if c.head.Type == "personal_chat" && name == "" {
+		name = "Deleted Account" // how Telegram shows a chat it cannot name
+	}
 	if c.head.Type == "personal_chat" && c.head.ID != "" {
 		c.add(model.ParticipantID("user"+string(c.head.ID)), name)
 	}
@@ -357,7 +360,7 @@ func (r *reader) message(c *chatInfo, t *tgMessage, m *model.Message) {
 	case t.Photo != "":
 		m.Kind = model.KindMedia
 		a := r.attachment(t.Photo, "", t.PhotoFileSize)
-		a.Kind, a.Width, a.Height = model.MediaImage, t.Width, t.Height
+		a.Kind, a.MIME, a.Width, a.Height = model.MediaImage, "image/jpeg", t.Width, t.Height // Telegram's photos are JPEG
 		m.Attachments = []model.Attachment{a}
 	case t.File != "":
 		m.Kind = model.KindMedia
@@ -444,6 +447,8 @@ func mediaKind(mediaType, mime string) model.MediaKind {
 		return model.MediaVideo
 	case strings.HasPrefix(mime, "audio/"):
 		return model.MediaAudio
+	case mime == "":
+		return model.MediaUnknown
 	}
 	return model.MediaDocument
 }
