@@ -323,9 +323,9 @@ func serviceWording(t *tgMessage) string {
 	case "joined_telegram":
 		return actor + " joined Telegram"
 	case "":
-		return actor + ": (service message)"
+		return actor + " (service message)"
 	}
-	return actor + ": " + strings.ReplaceAll(t.Action, "_", " ")
+	return actor + " — " + strings.ReplaceAll(t.Action, "_", " ")
 }
 
 func callWording(c *model.Call) string {
