@@ -208,19 +208,28 @@ func checkChatWithPeer(t *testing.T, out string, c chatItems) {
 		t.Fatal(err)
 	}
 	defer zr.Close()
+	txt := filepath.Join(t.TempDir(), "chat.txt")
+	if err := os.WriteFile(txt, readEntry(t, zr.File[0]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := peer.Parse(t, txt)
+	peer.Compare(t, c.chat, c.msgs, got, peer.Options{TZ: berlin(t), Names: zipNames(t, zp, c), SystemColons: true})
+}
+
+// zipNames returns the file name each record of c must name in the zip.
+func zipNames(t *testing.T, zp string, c chatItems) peer.Names {
+	zr, err := zip.OpenReader(zp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
 	entries := map[string][]byte{}
 	var order []string
 	for _, f := range zr.File[1:] {
 		entries[f.Name] = readEntry(t, f)
 		order = append(order, f.Name)
 	}
-	txt := filepath.Join(t.TempDir(), "chat.txt")
-	if err := os.WriteFile(txt, readEntry(t, zr.File[0]), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := peer.Parse(t, txt)
-	names := expectedNames(t, c, order, entries)
-	peer.Compare(t, c.chat, c.msgs, got, peer.Options{TZ: berlin(t), Names: names, SystemColons: true})
+	return expectedNames(t, c, order, entries)
 }
 
 // expectedNames maps each record to the zip entry that holds its file:
