@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chatferry/chatferry/exporters/internal/vcard"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -200,39 +201,11 @@ func mentionsLocation(text string, l *model.Location) bool {
 	return strings.Contains(text, lat) && strings.Contains(text, strconv.FormatFloat(l.Longitude, 'f', -1, 64))
 }
 
-// VCardName returns the file name WhatsApp gives a shared contact card:
-// the contact's name with ".vcf".
-func VCardName(c *model.Contact) string {
-	n := strings.TrimSpace(c.Name)
-	if n == "" && len(c.Phones) > 0 {
-		n = c.Phones[0]
-	}
-	if n == "" {
-		n = "contact"
-	}
-	return n + ".vcf"
-}
+// VCardName returns the file name WhatsApp gives a shared contact card.
+func VCardName(c *model.Contact) string { return vcard.FileName(c) }
 
-// VCard returns the card of c: the raw card when the source kept it,
-// otherwise a vCard 3.0 with the name and phone numbers.
-func VCard(c *model.Contact) string {
-	if strings.TrimSpace(c.VCard) != "" {
-		return c.VCard
-	}
-	var b strings.Builder
-	b.WriteString("BEGIN:VCARD\r\nVERSION:3.0\r\n")
-	name := vcardEscape(c.Name)
-	b.WriteString("N:;" + name + ";;;\r\nFN:" + name + "\r\n")
-	for _, p := range c.Phones {
-		b.WriteString("TEL;TYPE=CELL:" + vcardEscape(p) + "\r\n")
-	}
-	b.WriteString("END:VCARD\r\n")
-	return b.String()
-}
-
-func vcardEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, ",", `\,`, ";", `\;`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
-}
+// VCard returns the vCard of a shared contact.
+func VCard(c *model.Contact) string { return vcard.Card(c) }
 
 // BaseName returns the file name of an attachment: its name, else the
 // last element of its path.

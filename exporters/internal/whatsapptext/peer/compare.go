@@ -62,11 +62,20 @@ func Compare(t testing.TB, chat *model.Chat, msgs []*model.Message, got []Messag
 			}
 			checkAuthor(t, chat, m, g, opts.SystemColons)
 			if i == 0 && m.Kind == model.KindText {
-				if text := strings.ReplaceAll(g.Message, whatsapptext.EscapeMark, ""); text != m.Text+edited(m) {
+				text := strings.ReplaceAll(g.Message, whatsapptext.EscapeMark, "")
+				if k == len(got) {
+					// The parser keeps the file's final line break in
+					// the last message.
+					text = strings.TrimSuffix(text, "\n")
+				}
+				if text != m.Text+edited(m) {
 					t.Errorf("message %s: parser reads text %q, want %q", m.ID, text, m.Text)
 				}
 			}
 			name := opts.Names(chat, m, i)
+			if colonAuthor(chat, m) {
+				continue // reported by the writer: readers cut the name and shift the body
+			}
 			switch {
 			case g.Attachment != nil && name != "" && *g.Attachment != name:
 				t.Errorf("message %s: parser reads attachment %q, want %q", m.ID, *g.Attachment, name)
@@ -107,9 +116,20 @@ func checkAuthor(t testing.TB, chat *model.Chat, m *model.Message, g Message, gu
 	if strings.Contains(want, ": ") {
 		return // reported by the writer: readers cut such names
 	}
-	if g.Author == nil || *g.Author != want {
-		t.Errorf("message %s: parser reads author %v, want %q", m.ID, g.Author, want)
+	switch {
+	case g.Author == nil:
+		t.Errorf("message %s: parser reads no author, want %q", m.ID, want)
+	case *g.Author != want && *g.Author != strings.TrimPrefix(want, "~ "):
+		// WhatsApp's "~ " marks a name the exporting phone has not saved;
+		// readers may keep it or not.
+		t.Errorf("message %s: parser reads author %q, want %q", m.ID, *g.Author, want)
 	}
+}
+
+// colonAuthor reports a sender whose name holds ": ".
+func colonAuthor(chat *model.Chat, m *model.Message) bool {
+	p := chat.Participant(m.Sender)
+	return p != nil && strings.Contains(whatsapptext.AuthorName(*p), ": ")
 }
 
 // records returns how many records the writer makes of m.
