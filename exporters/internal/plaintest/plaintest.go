@@ -156,9 +156,9 @@ func Samples(t testing.TB) (string, []string) {
 }
 
 // RunInputs exports the project's samples, and every file of the shared
-// WhatsApp corpus that an input format recognises, with the named format.
-// It must be called from a test that links the input formats (a blank
-// import of importers/all).
+// corpus (../shared/corpus/whatsapp, telegram-json, …) that an input
+// format recognises, with the named format. It must be called from a test
+// that links the input formats (a blank import of importers/all).
 func RunInputs(t *testing.T, format string) {
 	t.Run("samples", func(t *testing.T) {
 		root, inputs := Samples(t)
@@ -167,9 +167,21 @@ func RunInputs(t *testing.T, format string) {
 		}
 	})
 	t.Run("corpus", func(t *testing.T) {
-		root, inputs := Corpus(t, "whatsapp")
-		if ExportAll(t, format, root, inputs, exporters.Options{}) == 0 {
-			t.Skip("no input format recognises a file of the WhatsApp corpus yet")
+		root := importertest.Corpus(t, "")
+		entries, err := os.ReadDir(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if !e.IsDir() {
+				continue
+			}
+			t.Run(e.Name(), func(t *testing.T) {
+				root, inputs := Corpus(t, e.Name())
+				if ExportAll(t, format, root, inputs, exporters.Options{}) == 0 {
+					t.Skip("no input format recognises a file of this corpus yet")
+				}
+			})
 		}
 	})
 }
