@@ -104,7 +104,7 @@ func (w *Writer) index() []byte {
 	if len(w.chats) == 0 {
 		return append(b, "*No chats.*\n"...)
 	}
-	b = append(b, "Written by chatferry: one file per chat, media files in the "+MediaFolder+" folder.\n\n"...)
+	b = append(b, "Written by chatferry: one file per chat (a long chat in parts), media files in the "+MediaFolder+" folder.\n\n"...)
 	clock := w.d.Clock
 	for _, e := range w.chats {
 		b = append(b, "- ["...)
