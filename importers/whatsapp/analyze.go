@@ -18,6 +18,11 @@ const (
 	maxShapes        = 64
 )
 
+// minBackSteps is how many more steps back in time one date order must
+// cause than the other before chronology outweighs the date layout: a
+// transcript is not always in time order, so one step decides nothing.
+const minBackSteps = 3
+
 // maxAuthors bounds the distinct senders of one chat (a WhatsApp group
 // holds at most 1,024 members; renamed contacts add a few more).
 const maxAuthors = 50000
@@ -414,11 +419,27 @@ func (a *analysis) decideOrder(opt dateOrder) error {
 		return nil
 	}
 	var why string
+	diff := d.back[orderDMY] - d.back[orderMDY]
+	us := a.shape.dateSep == '/' && d.unpadded && a.shape.yearPos < 0
+	padded4 := !d.unpadded && a.shape.yearPos == 2
 	switch {
-	case d.back[orderDMY] != d.back[orderMDY]:
-		a.order, a.basis = orderDMY, "chronology"
-		if d.back[orderMDY] < d.back[orderDMY] {
+	case diff >= minBackSteps || diff <= -minBackSteps:
+		a.order, a.basis = orderMDY, "chronology"
+		if diff < 0 {
+			a.order = orderDMY
+		}
+		why = "that keeps the messages in time order best"
+	case us || padded4:
+		a.order, a.basis = orderDMY, "layout"
+		why = "zero-padded dates with four-digit years are written day first"
+		if us {
 			a.order = orderMDY
+			why = "dates with one-digit fields and two-digit years are the United States layout"
+		}
+	case diff != 0:
+		a.order, a.basis = orderMDY, "chronology"
+		if diff < 0 {
+			a.order = orderDMY
 		}
 		why = "that keeps the messages in time order best"
 	case d.changes[0] != d.changes[1]:
@@ -429,11 +450,7 @@ func (a *analysis) decideOrder(opt dateOrder) error {
 		why = "the day changes more often than the month"
 	default:
 		a.order, a.basis = orderDMY, "layout"
-		why = "that is how dates with this layout are usually written"
-		if a.shape.dateSep == '/' && a.dates.unpadded && a.shape.yearPos < 0 {
-			a.order = orderMDY
-			why = "dates with one-digit fields and two-digit years are the United States layout"
-		}
+		why = "most exports write the day first"
 	}
 	other := orderMDY
 	if a.order == orderMDY {

@@ -40,7 +40,9 @@ var (
 		x := suffixIndex{}
 		for kind, list := range omittedPhrases {
 			for _, p := range list {
-				x.add(p, kind)
+				for _, v := range variants(p) {
+					x.add(v, kind)
+				}
 			}
 		}
 		return x
@@ -56,9 +58,20 @@ var (
 func setOf(list []string) map[string]bool {
 	m := make(map[string]bool, len(list))
 	for _, s := range list {
-		m[s] = true
+		for _, v := range variants(s) {
+			m[v] = true
+		}
 	}
 	return m
+}
+
+// plainSpaces returns s with no-break and narrow no-break spaces as plain
+// spaces, for matching phrases that some languages write with them.
+func plainSpaces(s string) string {
+	if !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
+		return s
+	}
+	return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
 }
 
 func lowerAll(list []string) []string {
@@ -92,7 +105,7 @@ func deleted(s string) int {
 	if len(s) < 8 || len(s) > 120 {
 		return 0
 	}
-	s = strings.TrimSuffix(trimMarks(s), ".")
+	s = strings.TrimSuffix(strings.TrimSuffix(plainSpaces(trimMarks(s)), "."), "。")
 	switch {
 	case deletedSet[s]:
 		return 1
@@ -106,7 +119,7 @@ func deleted(s string) int {
 // Android's "<Media omitted>" and iOS's "image omitted" (after an optional
 // document name, which is returned as prefix).
 func omitted(s string) (prefix string, kind model.MediaKind, ok bool) {
-	s = strings.TrimRight(s, " ")
+	s = plainSpaces(strings.TrimRight(s, " "))
 	if mediaOmittedSet[s] {
 		if s == videoNoteOmitted {
 			return "", model.MediaVideo, true
@@ -207,7 +220,7 @@ func call(s string) (model.Call, bool) {
 	if len(s) < 10 {
 		return model.Call{}, false
 	}
-	s = trimMarks(s)
+	s = plainSpaces(trimMarks(s))
 	for _, c := range callPhrases {
 		if strings.HasPrefix(s, c.text) {
 			rest := s[len(c.text):]

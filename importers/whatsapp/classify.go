@@ -137,6 +137,9 @@ func isNotice(t []byte) bool {
 	if len(t) < 10 {
 		return false
 	}
+	if bytes.Contains(t, []byte("\u00a0")) || bytes.Contains(t, []byte("\u202f")) {
+		t = []byte(plainSpaces(string(t)))
+	}
 	for _, n := range noticePrefixes {
 		if len(t) >= len(n.text) && t[0] == n.text[0] && string(t[:len(n.text)]) == n.text {
 			return true
@@ -146,8 +149,10 @@ func isNotice(t []byte) bool {
 		return false // the infixes below are non-Latin or have an apostrophe
 	}
 	for _, n := range noticeInfixes {
-		if bytes.Contains(t, []byte(n.text)) {
-			return true
+		for _, v := range variants(n.text) {
+			if bytes.Contains(t, []byte(v)) {
+				return true
+			}
 		}
 	}
 	return false

@@ -178,14 +178,13 @@ func (c *chatReader) userMessage(m *model.Message, full string, firstLen int, ha
 // attachment recognises media in the first line: omitted, attached on
 // iOS, attached on Android. The rest of the text is its caption.
 func (c *chatReader) attachment(m *model.Message, line1, caption string) {
-	last := line1[len(line1)-1]
-	if last != '>' && last != ')' && last < 0x80 {
-		return
-	}
 	if prefix, kind, ok := omitted(line1); ok {
 		m.Text = joinText(prefix, caption)
 		m.Attachments = []model.Attachment{{Kind: kind, Omitted: true}}
 		m.Kind = kindFor(kind)
+		return
+	}
+	if last := line1[len(line1)-1]; last != '>' && last != ')' {
 		return
 	}
 	var name, prefix string

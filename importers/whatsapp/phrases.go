@@ -1,6 +1,10 @@
 package whatsapp
 
-import "github.com/chatferry/chatferry/model"
+import (
+	"strings"
+
+	"github.com/chatferry/chatferry/model"
+)
 
 // The phrases WhatsApp writes into a transcript, in the languages of the
 // exports chatferry was tested on. Each list is matched against a body
@@ -40,7 +44,9 @@ var omittedPhrases = map[model.MediaKind][]string{
 		"Kartu kontak tidak disertakan", "連絡先カードを省略", "บัตรรายชื่อที่ละเว้น",
 		"कॉन्टैक्ट कार्ड छोड़ा गया", "Bỏ qua thẻ liên lạc", "لم يتم إدراج بطاقة جهة اتصال"},
 	model.MediaDocument: {"document omitted", "Dokument weggelassen", "documento omitido",
-		"document absent", "documento omesso", "документ отсутствует", "لم يتم إدراج المستند"},
+		"document absent", "document manquant", "documento omesso", "документ отсутствует",
+		"документ пропущено", "dokument vynechán", "dokumen tidak disertakan", "đã bỏ qua tài liệu",
+		"डॉक्यूमेंट छोड़ा गया", "ละเว้นเอกสาร", "ドキュメントは含まれていません", "لم يتم إدراج المستند"},
 }
 
 // mediaOmitted are Android's "<Media omitted>" in the languages seen.
@@ -66,13 +72,13 @@ var deletedPhrases = []string{"This message was deleted", "This message was dele
 	"Essa mensagem foi apagada", "Данное сообщение удалено", "Это сообщение удалено",
 	"Це повідомлення було видалено", "Tato zpráva byla smazána", "Pesan ini dihapus",
 	"このメッセージは削除されました", "ข้อความนี้ถูกลบแล้ว", "यह मैसेज डिलीट कर दिया गया है",
-	"Tin nhắn này đã bị xóa", "Bu mesaj silindi", "Dit bericht is verwijderd", "تم حذف هذه الرسالة"}
+	"Tin nhắn này đã bị xóa", "Tato zpráva byla odstraněna", "Bu mesaj silindi", "Dit bericht is verwijderd", "تم حذف هذه الرسالة"}
 
 var youDeleted = []string{"You deleted this message", "Du hast diese Nachricht gelöscht",
 	"Eliminaste este mensaje", "Vous avez supprimé ce message", "Hai eliminato questo messaggio",
 	"Apagou esta mensagem", "Você apagou esta mensagem", "Вы удалили данное сообщение",
 	"Вы удалили это сообщение", "Ви видалили це повідомлення", "Tuto zprávu jste smazal/a",
-	"Anda menghapus pesan ini", "このメッセージを削除しました", "คุณได้ลบข้อความนี้",
+	"Anda menghapus pesan ini", "Tuto zprávu jste odstranil/a", "このメッセージを削除しました", "คุณได้ลบข้อความนี้",
 	"आपने यह मैसेज डिलीट किया", "Bạn đã xoá tin nhắn này", "Bu mesajı sildiniz",
 	"U hebt dit bericht verwijderd", "Je hebt dit bericht verwijderd", "لقد حذَفت هذه الرسالة",
 	"أنت حذفت هذه الرسالة"}
@@ -92,6 +98,8 @@ var callPhrases = []struct {
 	{"Пропущенный аудиозвонок", false}, {"Пропущенный видеозвонок", true},
 	{"Cevapsız sesli arama", false}, {"Cevapsız görüntülü arama", true},
 	{"Gemist spraakgesprek", false}, {"Gemiste videogesprek", true},
+	{"Gemiste spraakoproep", false}, {"Gemiste video-oproep", true},
+	{"Zmeškaný hovor", false}, {"Zmeškaný videohovor", true},
 }
 
 // editedSuffixes end the last line of an edited message.
@@ -168,3 +176,25 @@ var subjectPhrases = []string{" changed the subject ", " changed the group name 
 	" hat den Gruppennamen ", "Du hast den Gruppennamen ", " cambió el asunto ", " creó el grupo ",
 	" a changé le sujet ", " a créé le groupe ", " ha cambiato l'oggetto ", " ha creato il gruppo ",
 	" mudou o assunto ", " criou o grupo ", " изменил(-а) тему ", " создал(-а) группу "}
+
+// nukta pairs Devanagari letters with their precomposed nukta forms
+// (U+0958–U+095F). WhatsApp's strings use either spelling, and Unicode
+// normalisation does not unify them, so every phrase is matched in both.
+var nukta = strings.NewReplacer(
+	"\u0915\u093c", "\u0958", "\u0916\u093c", "\u0959", "\u0917\u093c", "\u095a", "\u091c\u093c", "\u095b",
+	"\u0921\u093c", "\u095c", "\u0922\u093c", "\u095d", "\u092b\u093c", "\u095e", "\u092f\u093c", "\u095f")
+
+var unNukta = strings.NewReplacer(
+	"\u0958", "\u0915\u093c", "\u0959", "\u0916\u093c", "\u095a", "\u0917\u093c", "\u095b", "\u091c\u093c",
+	"\u095c", "\u0921\u093c", "\u095d", "\u0922\u093c", "\u095e", "\u092b\u093c", "\u095f", "\u092f\u093c")
+
+// variants returns the spellings of a phrase to match.
+func variants(s string) []string {
+	out := []string{s}
+	for _, v := range []string{nukta.Replace(s), unNukta.Replace(s)} {
+		if v != out[len(out)-1] && v != s {
+			out = append(out, v)
+		}
+	}
+	return out
+}
