@@ -61,6 +61,7 @@ type analysis struct {
 	cutDrop  bool // the cut-off line is a partial header and is left out
 	warnings []model.Warning
 	display  string
+	scratch  []byte
 }
 
 // dateStats collects what decides the date order.
@@ -193,7 +194,7 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 // firstLine learns from the first line of a record: its sender, whether
 // the exporting user wrote it, and what a system line says about the chat.
 func (a *analysis) firstLine(body, scratch []byte) []byte {
-	class, name, text := split(body)
+	class, name, text := split(body, a)
 	if class == classSystem {
 		a.learnEvent(body)
 		return scratch
@@ -229,6 +230,15 @@ func (a *analysis) firstLine(body, scratch []byte) []byte {
 		}
 	}
 	return scratch
+}
+
+// known reports whether name has an entry among the senders.
+func (a *analysis) known(name []byte) bool {
+	if isClean(name) {
+		return a.authors[string(name)] != nil
+	}
+	a.scratch = cleanName(a.scratch[:0], name)
+	return a.authors[string(a.scratch)] != nil
 }
 
 // learnNotice notes the name iOS puts before the end-to-end notice, which

@@ -71,8 +71,10 @@ func plainSpaces(s string) string {
 	if !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
 		return s
 	}
-	return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
+	return wideSpaces.Replace(s)
 }
+
+var wideSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
 
 func lowerAll(list []string) []string {
 	out := make([]string, len(list))
@@ -85,27 +87,55 @@ func lowerAll(list []string) []string {
 // trimMarks removes spaces and direction marks around s.
 func trimMarks(s string) string {
 	for {
-		t := strings.TrimSpace(s)
-		t = strings.TrimPrefix(t, "\u200e")
-		t = strings.TrimPrefix(t, "\u200f")
-		t = strings.TrimSuffix(t, "\u200e")
-		t = strings.TrimSuffix(t, "\u200f")
-		t = strings.Trim(t, "\u00a0\u202f")
-		if t == s {
+		switch {
+		case len(s) > 0 && (s[0] == ' ' || s[0] == '\t'):
+			s = s[1:]
+		case len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t'):
+			s = s[:len(s)-1]
+		case strings.HasPrefix(s, "\u200e") || strings.HasPrefix(s, "\u200f") || strings.HasPrefix(s, "\u202f"):
+			s = s[3:]
+		case strings.HasSuffix(s, "\u200e") || strings.HasSuffix(s, "\u200f") || strings.HasSuffix(s, "\u202f"):
+			s = s[:len(s)-3]
+		case strings.HasPrefix(s, "\u00a0"):
+			s = s[2:]
+		case strings.HasSuffix(s, "\u00a0"):
+			s = s[:len(s)-2]
+		default:
 			return s
 		}
-		s = t
 	}
 }
+
+// deletedIndex finds deletion notices by their last four bytes.
+var deletedIndex = func() suffixIndex {
+	x := suffixIndex{}
+	for _, list := range [][]string{deletedPhrases, youDeleted} {
+		for _, p := range list {
+			for _, v := range variants(p) {
+				x.add(v, "")
+			}
+		}
+	}
+	return x
+}()
 
 // deleted returns 1 for "This message was deleted", 2 for "You deleted
 // this message" (any language seen, with or without the final period),
 // and 0 otherwise.
 func deleted(s string) int {
-	if len(s) < 8 || len(s) > 120 {
+	if len(s) < 8 || len(s) > 160 {
 		return 0
 	}
-	s = strings.TrimSuffix(strings.TrimSuffix(plainSpaces(trimMarks(s)), "."), "。")
+	s = strings.TrimSuffix(strings.TrimSuffix(trimMarks(s), "."), "。")
+	e, ok := deletedIndex.match(s)
+	if !ok {
+		if !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
+			return 0
+		}
+		s = plainSpaces(s)
+	} else if len(e.phrase) != len(s) {
+		return 0
+	}
 	switch {
 	case deletedSet[s]:
 		return 1
@@ -217,10 +247,14 @@ func looksLikeFile(name string) bool {
 
 // call recognises a missed call record.
 func call(s string) (model.Call, bool) {
-	if len(s) < 10 {
+	if len(s) < 10 || len(s) > 120 {
 		return model.Call{}, false
 	}
-	s = plainSpaces(trimMarks(s))
+	s = trimMarks(s)
+	if len(s) == 0 || !callStarts[s[0]] {
+		return model.Call{}, false
+	}
+	s = plainSpaces(s)
 	for _, c := range callPhrases {
 		if strings.HasPrefix(s, c.text) {
 			rest := s[len(c.text):]
@@ -232,10 +266,20 @@ func call(s string) (model.Call, bool) {
 	return model.Call{}, false
 }
 
+var callStarts = func() (set [256]bool) {
+	for _, c := range callPhrases {
+		set[c.text[0]] = true
+	}
+	return set
+}()
+
 // mapsLocation recognises "LABEL: https://maps.google.com/?q=LAT,LON" (the
 // label is "location", "Location", "Standort" …) and iOS places
 // "NAME (ADDRESS): https://foursquare.com/v/…".
 func mapsLocation(s string) (model.Location, bool) {
+	if len(s) > 400 || !strings.Contains(s, "://") {
+		return model.Location{}, false
+	}
 	s = trimMarks(s)
 	c := strings.Index(s, ": https://")
 	if c <= 0 || strings.ContainsAny(s[c+2:], " \n") {

@@ -36,6 +36,7 @@ type chatReader struct {
 	scratch     []byte
 	scratchName []byte
 	n           int // messages yielded, for context checks
+	lines       int // lines of the file in the message last returned
 }
 
 // startChat runs the first pass and opens the second.
@@ -198,6 +199,10 @@ func (c *chatReader) nextMessage() (*model.Message, error) {
 	if !c.haveHead {
 		c.hdr = header{}
 	}
+	c.lines = 1 + bytesCount(c.rest, '\n')
+	if !hasRest {
+		c.lines = 1
+	}
 	return c.build(headNo, &hdr, first, c.rest, hasRest), nil
 }
 
@@ -231,6 +236,7 @@ func (c *chatReader) preamble() (*model.Message, error) {
 	if n == 0 {
 		return nil, nil
 	}
+	c.lines = n
 	return &model.Message{ID: "m1", Kind: model.KindSystem, Text: string(text),
 		Event: &model.Event{Type: model.EventOther}, Source: c.pos(1)}, nil
 }
@@ -246,4 +252,14 @@ func (c *chatReader) timestamp(h *header) model.Timestamp {
 	}
 	hour, _ := h.hour24()
 	return model.Floating(y, time.Month(m), d, hour, h.min, h.sec, 0, c.prec)
+}
+
+func bytesCount(b []byte, c byte) int {
+	n := 0
+	for _, x := range b {
+		if x == c {
+			n++
+		}
+	}
+	return n
 }

@@ -26,6 +26,9 @@ import (
 //     message (see analysis.noticeIsSystem).
 //  6. Everything else is a message from the named sender.
 
+// knower reports whether a sender's name is known.
+type knower interface{ known(name []byte) bool }
+
 type lineClass int
 
 const (
@@ -38,7 +41,11 @@ const (
 // split returns the class of a record's first line body, and for
 // anything but classSystem the sender's name as written and the text after
 // ": ".
-func split(body []byte) (class lineClass, author, text []byte) {
+//
+// known.known reports whether a name already sent an ordinary message;
+// rule 3 is skipped for such names (it is a property of the name alone, so
+// a name it applies to never becomes known).
+func split(body []byte, k knower) (class lineClass, author, text []byte) {
 	if dirMark(body, 0) > 0 {
 		return classSystem, nil, body
 	}
@@ -50,7 +57,7 @@ func split(body []byte) (class lineClass, author, text []byte) {
 	if sp := space(text, 0); sp > 0 {
 		text = text[sp:]
 	}
-	if hasSubjectPhrase(author) {
+	if !k.known(author) && hasSubjectPhrase(author) {
 		return classSystem, nil, body
 	}
 	t, marked := openingMarks(text)
@@ -132,28 +139,68 @@ func stripDirMarks(t []byte) []byte {
 	}
 }
 
+// noticeStarts indexes the notice prefixes (all spellings) by first byte;
+// noticeMiddles holds the infixes.
+var noticeStarts, noticeMiddles = func() ([256][][]byte, [][]byte) {
+	var starts [256][][]byte
+	var middles [][]byte
+	for _, n := range noticePrefixes {
+		for _, v := range variants(n.text) {
+			starts[v[0]] = append(starts[v[0]], []byte(v))
+		}
+	}
+	for _, n := range noticeInfixes {
+		for _, v := range variants(n.text) {
+			middles = append(middles, []byte(v))
+		}
+	}
+	return starts, middles
+}()
+
 // isNotice reports whether t opens with a notice WhatsApp writes.
 func isNotice(t []byte) bool {
 	if len(t) < 10 {
 		return false
 	}
-	if bytes.Contains(t, []byte("\u00a0")) || bytes.Contains(t, []byte("\u202f")) {
+	if hasWideSpace(t) {
 		t = []byte(plainSpaces(string(t)))
 	}
-	for _, n := range noticePrefixes {
-		if len(t) >= len(n.text) && t[0] == n.text[0] && string(t[:len(n.text)]) == n.text {
+	for _, p := range noticeStarts[t[0]] {
+		if bytes.HasPrefix(t, p) {
 			return true
 		}
 	}
 	if t[0] < 0x80 && bytes.IndexByte(t, '\'') < 0 {
-		return false // the infixes below are non-Latin or have an apostrophe
+		return false // the infixes are non-Latin or have an apostrophe
 	}
-	for _, n := range noticeInfixes {
-		for _, v := range variants(n.text) {
-			if bytes.Contains(t, []byte(v)) {
+	for _, m := range noticeMiddles {
+		if bytes.Contains(t, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWideSpace reports whether b holds a no-break or narrow no-break space.
+func hasWideSpace(b []byte) bool {
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], 0xC2)
+		k := bytes.IndexByte(b[i:], 0xE2)
+		if j < 0 && k < 0 {
+			return false
+		}
+		if j >= 0 && (k < 0 || j < k) {
+			i += j
+			if i+1 < len(b) && b[i+1] == 0xA0 {
+				return true
+			}
+		} else {
+			i += k
+			if i+2 < len(b) && b[i+1] == 0x80 && b[i+2] == 0xAF {
 				return true
 			}
 		}
+		i++
 	}
 	return false
 }

@@ -151,8 +151,8 @@ func classifyEvent(text string) event {
 				ev.targets, ev.youTgt = splitNames(m[i])
 			}
 		}
-		if rule.typ == model.EventMemberAdded && ev.actor == "" && !rule.you {
-			ev.youTgt = true // "You were added"
+		if (rule.typ == model.EventMemberAdded || rule.typ == model.EventAdminChanged) && ev.actor == "" && !rule.you {
+			ev.youTgt = true // "You were added", "You're now an admin"
 		}
 		return ev
 	}

@@ -1,9 +1,6 @@
 package whatsapp
 
-import (
-	"strings"
-	"time"
-)
+import "strings"
 
 // shape is the layout of a message header without its numbers: what a
 // transcript's headers have in common. A line starts a message only if its
@@ -21,6 +18,7 @@ type shape struct {
 	timeSep   byte // ':' or '.'
 	seconds   bool
 	clock12   bool
+	halfSpace int8 // the space before am/pm: 0 none, else its length (1 plain, 2 no-break, 3 narrow no-break)
 	minuteDot bool // "13:34. - "
 	end       byte // what ends the header: ']' (iOS), '-' (" - ", Android), ':' (old exports)
 }
@@ -327,13 +325,10 @@ func scanTime(b []byte, i int, h *header) (int, scan) {
 		h.minuteDot = true
 		k++
 	}
-	a := k
-	if sp := space(b, a); sp > 0 {
-		a += sp
-	}
-	if half, n := ampm(b, a); n > 0 {
-		h.clock12, h.half = true, half
-		k = a + n
+	sp := space(b, k)
+	if half, n := ampm(b, k+sp); n > 0 {
+		h.clock12, h.half, h.halfSpace = true, half, int8(sp)
+		k += sp + n
 	}
 	return k, isHeader
 }
@@ -550,7 +545,16 @@ func (h *header) date(o dateOrder) (y, m, d int, ok bool) {
 }
 
 func daysIn(y, m int) int {
-	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // hour24 returns the hour on a 24-hour clock, and whether a 12-hour

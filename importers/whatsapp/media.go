@@ -22,8 +22,36 @@ const maxVCard = 64 << 10
 
 // media resolves the files a transcript names, relative to its folder.
 type media struct {
-	fsys fs.FS
-	dir  string // the transcript's folder in fsys, "." for the top
+	fsys  fs.FS
+	dir   string          // the transcript's folder in fsys, "." for the top
+	names map[string]bool // the folder's files, listed on first use
+	big   bool            // the folder holds too many files to list
+}
+
+// maxListed bounds the folder listing kept to look attachments up.
+const maxListed = 100_000
+
+// listed reports whether the transcript's folder holds a file called
+// name, listing the folder once instead of asking the file system for
+// every attachment.
+func (m *media) listed(name string) (found, known bool) {
+	if m.names == nil && !m.big {
+		m.names = map[string]bool{}
+		entries, err := fs.ReadDir(m.fsys, m.dir)
+		if err != nil || len(entries) > maxListed {
+			m.big, m.names = true, nil
+		} else {
+			for _, e := range entries {
+				if e.Type().IsRegular() {
+					m.names[e.Name()] = true
+				}
+			}
+		}
+	}
+	if m.big {
+		return false, false
+	}
+	return m.names[name], true
 }
 
 // path returns where name lives in fsys, or "" when name is not a plain
@@ -41,6 +69,9 @@ func (m *media) exists(name string) bool {
 	if p == "" {
 		return false
 	}
+	if found, known := m.listed(name); known {
+		return found
+	}
 	info, err := fs.Stat(m.fsys, p)
 	return err == nil && info.Mode().IsRegular()
 }
@@ -52,9 +83,11 @@ func (m *media) attachment(name string) (model.Attachment, []model.Contact) {
 	a := model.Attachment{Name: name}
 	p := m.path(name)
 	var info fs.FileInfo
-	var err error
+	var err error = fs.ErrNotExist
 	if p != "" {
-		info, err = fs.Stat(m.fsys, p)
+		if found, known := m.listed(name); found || !known {
+			info, err = fs.Stat(m.fsys, p)
+		}
 	}
 	if p == "" || err != nil || !info.Mode().IsRegular() {
 		a.Missing = true

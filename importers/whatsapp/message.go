@@ -11,11 +11,11 @@ import (
 // header, rest the continuation lines joined with "\n".
 func (c *chatReader) build(line int, h *header, first, rest []byte, hasRest bool) *model.Message {
 	m := &model.Message{
-		ID:     model.MessageID("m" + strconv.Itoa(line)),
+		ID:     messageID(line),
 		Time:   c.timestamp(h),
 		Source: c.pos(line),
 	}
-	class, name, text := split(first)
+	class, name, text := split(first, c)
 	var au *author
 	switch class {
 	case classSystem:
@@ -46,6 +46,15 @@ func (c *chatReader) build(line int, h *header, first, rest []byte, hasRest bool
 	m.Sender = au.id
 	c.userMessage(m, full, len(body), hasRest)
 	return m
+}
+
+// known reports whether name is a sender of the chat.
+func (c *chatReader) known(name []byte) bool { return c.author(name) != nil }
+
+// messageID returns "m" and the line number.
+func messageID(line int) model.MessageID {
+	var b [24]byte
+	return model.MessageID(strconv.AppendInt(append(b[:0], 'm'), int64(line), 10))
 }
 
 func indexByte(b []byte, c byte) int {

@@ -120,40 +120,54 @@ func scoreTranscript(name string, head []byte) int {
 		return 0
 	}
 	var h header
-	if scanHeader(line, &h) != isHeader {
-		return 0
+	if scanHeader(line, &h) == isHeader {
+		if named {
+			return 95
+		}
+		return 80
 	}
-	if named {
-		return 95
+	// A transcript may start with a few lines of a cut-off message: look
+	// for a header among the other whole lines of the head.
+	lines := bytes.Split(utf8Head(head), []byte("\n"))
+	for _, l := range lines[1 : len(lines)-1] {
+		if scanHeader(bytes.TrimRight(l, "\r"), &h) == isHeader {
+			if named {
+				return 70
+			}
+			return 60
+		}
 	}
-	return 80
+	return 0
 }
 
 // firstLine returns the first line of head as UTF-8, without a byte
 // order mark or line ending.
 func firstLine(head []byte) []byte {
-	switch sniffEncoding(head) {
-	case utf8BOM:
-		head = head[3:]
-	case utf16LE, utf16BE:
-		big := head[0] == 0xFE
-		var units []uint16
-		for i := 2; i+1 < len(head); i += 2 {
-			u := uint16(head[i])<<8 | uint16(head[i+1])
-			if !big {
-				u = uint16(head[i+1])<<8 | uint16(head[i])
-			}
-			if u == '\n' {
-				break
-			}
-			units = append(units, u)
-		}
-		head = []byte(string(utf16.Decode(units)))
-	}
+	head = utf8Head(head)
 	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		head = head[:i]
 	}
 	return bytes.TrimRight(head, "\r")
+}
+
+// utf8Head returns the head of a file as UTF-8, without a byte order mark.
+func utf8Head(head []byte) []byte {
+	switch sniffEncoding(head) {
+	case utf8BOM:
+		return head[3:]
+	case utf16LE, utf16BE:
+		big := head[0] == 0xFE
+		units := make([]uint16, 0, len(head)/2)
+		for i := 2; i+1 < len(head); i += 2 {
+			if big {
+				units = append(units, uint16(head[i])<<8|uint16(head[i+1]))
+			} else {
+				units = append(units, uint16(head[i+1])<<8|uint16(head[i]))
+			}
+		}
+		return []byte(string(utf16.Decode(units)))
+	}
+	return head
 }
 
 // candidateName reports whether a file in a zip or folder may be a
@@ -198,7 +212,11 @@ func transcripts(src *importers.Source) ([]*transcript, error) {
 			label = path.Base(path.Dir(strings.ReplaceAll(src.Path, `\`, "/")))
 		}
 		t.title, t.titled = titleFromName(label)
-		if !looksLikeTranscript(src, src.Name) {
+		ok, err := looksLikeTranscript(src, src.Name)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			return nil, notRecognised(src.Path)
 		}
 		return []*transcript{t}, nil
@@ -246,23 +264,23 @@ func transcripts(src *importers.Source) ([]*transcript, error) {
 // looksLikeTranscript reports whether a lone file may be a transcript:
 // empty, or opening with a message header, or holding one among its first
 // lines (a transcript may start with a cut-off message).
-func looksLikeTranscript(src *importers.Source, name string) bool {
+func looksLikeTranscript(src *importers.Source, name string) (bool, error) {
 	p, err := src.Probe()
 	if err != nil {
-		return false
+		return false, err
 	}
 	head := p.HeadOf(name)
 	if len(head) == 0 || scoreTranscript(name, head) > 0 {
-		return true
+		return true, nil
 	}
-	t := &transcript{src: src, name: name}
+	t := &transcript{src: src, name: name, display: src.Display(name)}
 	lr, f, err := t.open()
 	if err != nil {
-		return false
+		return false, err
 	}
 	defer f.Close()
-	_, ok, _ := sniffShape(lr)
-	return ok
+	_, ok, err := sniffShape(lr)
+	return ok, err
 }
 
 func notRecognised(p string) error {
