@@ -199,9 +199,9 @@ func (c *chatReader) nextMessage() (*model.Message, error) {
 	if !c.haveHead {
 		c.hdr = header{}
 	}
-	c.lines = 1 + bytesCount(c.rest, '\n')
-	if !hasRest {
-		c.lines = 1
+	c.lines = 1
+	if hasRest {
+		c.lines = 2 + bytesCount(c.rest, '\n')
 	}
 	return c.build(headNo, &hdr, first, c.rest, hasRest), nil
 }

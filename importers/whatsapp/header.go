@@ -310,6 +310,9 @@ func scanTime(b []byte, i int, h *header) (int, scan) {
 		return k, endOrNot(b, k)
 	}
 	h.timeSep = sep
+	if k+1 == len(b) && b[k] == sep {
+		return k, partHeader
+	}
 	if k+1 < len(b) && b[k] == sep && isDigitAt(b, k+1) {
 		ss, d, k2 := number(b, k+1)
 		if d != 2 || ss > 59 {
@@ -391,7 +394,7 @@ func latinAMPM(b []byte, i int) int {
 	if j < len(b) && b[j] == '.' {
 		j++
 	}
-	if j < len(b) && b[j] != ']' && b[j] != ',' && space(b, j) == 0 {
+	if j < len(b) && b[j] != ']' && b[j] != ',' && b[j] != ':' && space(b, j) == 0 {
 		return 0
 	}
 	return j - i

@@ -129,7 +129,8 @@ func scoreTranscript(name string, head []byte) int {
 	// A transcript may start with a few lines of a cut-off message: look
 	// for a header among the other whole lines of the head.
 	lines := bytes.Split(utf8Head(head), []byte("\n"))
-	for _, l := range lines[1 : len(lines)-1] {
+	for i := 1; i < len(lines)-1; i++ {
+		l := lines[i]
 		if scanHeader(bytes.TrimRight(l, "\r"), &h) == isHeader {
 			if named {
 				return 70
