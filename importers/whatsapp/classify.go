@@ -15,7 +15,8 @@ import (
 //  2. Without ": " (or a ":" that ends the line) it is a system line.
 //  3. Where the text before ": " holds a phrase of a system line that
 //     quotes a group subject ("X changed the subject to "Trip: 2024""), it
-//     is a system line.
+//     is a system line; so it is where that text starts with a timestamp
+//     (no name does: it is a pasted or foreign header).
 //  4. A notice WhatsApp writes (end-to-end encryption, security code,
 //     business notice) is a system event even after a name, as iOS and
 //     some old Android exports put the chat's or partner's name there.
@@ -57,7 +58,7 @@ func split(body []byte, k knower) (class lineClass, author, text []byte) {
 	if sp := space(text, 0); sp > 0 {
 		text = text[sp:]
 	}
-	if !k.known(author) && hasSubjectPhrase(author) {
+	if !k.known(author) && (hasSubjectPhrase(author) || startsWithTimestamp(author)) {
 		return classSystem, nil, body
 	}
 	t, marked := openingMarks(text)
@@ -99,6 +100,17 @@ func senderColon(b []byte) int {
 		i++
 	}
 	return -1
+}
+
+// startsWithTimestamp reports whether a name starts with something
+// that reads as a message header.
+func startsWithTimestamp(author []byte) bool {
+	i := skipInvisible(author, 0)
+	if i >= len(author) || (author[i] != '[' && !isDigitAt(author, i)) {
+		return false
+	}
+	var h header
+	return scanHeader(author, &h) != notHeader
 }
 
 func hasSubjectPhrase(author []byte) bool {
