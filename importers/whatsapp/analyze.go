@@ -225,7 +225,7 @@ func (a *analysis) firstLine(body, scratch []byte) []byte {
 		a.learnNotice(key, text)
 	case classUser:
 		au.plain++
-		if t, _ := openingMarks(text); deleted(string(t)) == 2 {
+		if t, _ := openingMarks(text); mayBeDeleted(t) && deleted(string(t)) == 2 {
 			au.youDeleted++
 		}
 	}

@@ -119,6 +119,21 @@ var deletedIndex = func() suffixIndex {
 	return x
 }()
 
+// mayBeDeleted is a cheap test that t could be a deletion notice.
+func mayBeDeleted(t []byte) bool {
+	for len(t) > 0 && (t[len(t)-1] == ' ' || t[len(t)-1] == '.') {
+		t = t[:len(t)-1]
+	}
+	if len(t) >= 3 && string(t[len(t)-3:]) == "。" {
+		t = t[:len(t)-3]
+	}
+	if len(t) < 8 || len(t) > 160 {
+		return false
+	}
+	_, ok := deletedIndex[string(t[len(t)-4:])]
+	return ok || hasWideSpace(t)
+}
+
 // deleted returns 1 for "This message was deleted", 2 for "You deleted
 // this message" (any language seen, with or without the final period),
 // and 0 otherwise.
@@ -322,6 +337,9 @@ func coordinates(link string) (model.Location, bool) {
 
 // foursquare recognises Android's three-line place: name, address, link.
 func foursquare(text string) (model.Location, bool) {
+	if !strings.Contains(text, "\nhttps://foursquare.com/") {
+		return model.Location{}, false
+	}
 	lines := strings.Split(text, "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[2], "https://foursquare.com/") || strings.Contains(lines[2], " ") {
 		return model.Location{}, false

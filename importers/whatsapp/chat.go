@@ -35,8 +35,10 @@ type chatReader struct {
 	rest        []byte // continuation lines of the record being read
 	scratch     []byte
 	scratchName []byte
-	n           int // messages yielded, for context checks
-	lines       int // lines of the file in the message last returned
+	lastName    []byte  // the raw name author last found
+	lastAuthor  *author // and what it found
+	n           int     // messages yielded, for context checks
+	lines       int     // lines of the file in the message last returned
 }
 
 // startChat runs the first pass and opens the second.

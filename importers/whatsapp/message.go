@@ -86,13 +86,24 @@ func (c *chatReader) key(name []byte) string {
 	return string(cleanName(nil, name))
 }
 
-// author returns what the first pass learnt about a name, or nil.
+// author returns what the first pass learnt about a name, or nil. The
+// last name looked up is remembered: a chat often has runs of messages
+// from one sender.
 func (c *chatReader) author(name []byte) *author {
-	if isClean(name) {
-		return c.a.authors[string(name)]
+	if c.lastAuthor != nil && string(name) == string(c.lastName) {
+		return c.lastAuthor
 	}
-	c.scratchName = cleanName(c.scratchName[:0], name)
-	return c.a.authors[string(c.scratchName)]
+	var au *author
+	if isClean(name) {
+		au = c.a.authors[string(name)]
+	} else {
+		c.scratchName = cleanName(c.scratchName[:0], name)
+		au = c.a.authors[string(c.scratchName)]
+	}
+	if au != nil {
+		c.lastName, c.lastAuthor = append(c.lastName[:0], name...), au
+	}
+	return au
 }
 
 // participant returns the id of the participant called name ("You" and
@@ -158,11 +169,13 @@ func (c *chatReader) userMessage(m *model.Message, full string, firstLen int, ha
 			return
 		}
 		if cl, ok := call(line1); ok {
-			m.Kind, m.Call = model.KindCall, &cl
+			v := cl
+			m.Kind, m.Call = model.KindCall, &v
 			return
 		}
 		if loc, ok := mapsLocation(line1); ok {
-			m.Kind, m.Location = model.KindLocation, &loc
+			v := loc
+			m.Kind, m.Location = model.KindLocation, &v
 			return
 		}
 		if liveLocationSet[trimMarks(line1)] {
@@ -177,7 +190,8 @@ func (c *chatReader) userMessage(m *model.Message, full string, firstLen int, ha
 			}
 		}
 		if loc, ok := foursquare(full); ok {
-			m.Kind, m.Location = model.KindLocation, &loc
+			v := loc
+			m.Kind, m.Location = model.KindLocation, &v
 			return
 		}
 	}

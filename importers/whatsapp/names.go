@@ -44,14 +44,16 @@ func trimSpaces(b []byte) []byte {
 	return b
 }
 
-// isClean reports whether cleanName would return b unchanged: ASCII
-// without a leading "~" or surrounding spaces.
+// isClean reports whether cleanName would return b unchanged: no leading
+// "~", no surrounding spaces, and none of the lead bytes of the invisible
+// marks and wide spaces (0xC2, 0xE2, 0xEF), so that most names in any
+// script skip the copy.
 func isClean(b []byte) bool {
 	if len(b) == 0 || b[0] == ' ' || b[0] == '~' || b[len(b)-1] == ' ' {
 		return false
 	}
 	for _, c := range b {
-		if c >= utf8.RuneSelf {
+		if c >= utf8.RuneSelf && (c == 0xC2 || c == 0xE2 || c == 0xEF) {
 			return false
 		}
 	}
