@@ -24,6 +24,7 @@ package whatsapp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -274,6 +275,9 @@ func looksLikeTranscript(src *importers.Source, name string) (bool, error) {
 	if len(head) == 0 || scoreTranscript(name, head) > 0 {
 		return true, nil
 	}
+	if bytes.IndexByte(utf8Head(head), 0) >= 0 {
+		return false, nil // binary
+	}
 	t := &transcript{src: src, name: name, display: src.Display(name)}
 	lr, f, err := t.open()
 	if err != nil {
@@ -281,6 +285,9 @@ func looksLikeTranscript(src *importers.Source, name string) (bool, error) {
 	}
 	defer f.Close()
 	_, ok, err := sniffShape(lr)
+	if errors.Is(err, errLineTooLong) {
+		return false, nil
+	}
 	return ok, err
 }
 

@@ -1,6 +1,7 @@
 package whatsapp_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -35,7 +36,12 @@ func TestKit(t *testing.T) {
 }
 
 func TestRejects(t *testing.T) {
-	importertest.RunRejects(t, "whatsapp", "testdata/not-whatsapp.csv", "testdata/not-whatsapp.md", "testdata/not-whatsapp.json")
+	long := filepath.Join(t.TempDir(), "one-long-line.txt")
+	if err := os.WriteFile(long, bytes.Repeat([]byte("a"), 2<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	importertest.RunRejects(t, "whatsapp", "testdata/not-whatsapp.csv", "testdata/not-whatsapp.md",
+		"testdata/not-whatsapp.json", "testdata/folder/IMG-20240301-WA0009.png", long)
 }
 
 // Every sample in the shared testdata folder reads without a problem (the
