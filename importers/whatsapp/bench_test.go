@@ -32,10 +32,13 @@ func generated(tb testing.TB, size int64, clock12 bool) (string, genStats) {
 	}
 	dir := os.Getenv("WHATSAPP_GEN_DIR")
 	if dir == "" {
-		var err error
-		if dir, err = os.MkdirTemp("", "chatferry-whatsapp-gen-"); err != nil {
-			tb.Fatal(err)
+		if genTemp == "" {
+			var err error
+			if genTemp, err = os.MkdirTemp("", "chatferry-whatsapp-gen-"); err != nil {
+				tb.Fatal(err)
+			}
 		}
+		dir = genTemp
 	}
 	layout := "24h"
 	if clock12 {
@@ -65,7 +68,16 @@ type genFile struct {
 var (
 	genMu    sync.Mutex
 	genFiles = map[string]genFile{}
+	genTemp  string // removed by TestMain
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if genTemp != "" {
+		os.RemoveAll(genTemp)
+	}
+	os.Exit(code)
+}
 
 // importToJSON imports path and writes the canonical JSON to w; it
 // returns the number of messages.
