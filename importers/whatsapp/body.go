@@ -164,8 +164,11 @@ func deleted(s string) int {
 // Android's "<Media omitted>" and iOS's "image omitted" (after an optional
 // document name, which is returned as prefix).
 func omitted(s string) (prefix string, kind model.MediaKind, ok bool) {
-	s = plainSpaces(strings.TrimRight(s, " "))
-	if mediaOmittedSet[s] {
+	s = strings.TrimRight(s, " ")
+	if len(s) < 4 {
+		return "", "", false
+	}
+	if s[0] == '<' && s[len(s)-1] == '>' && mediaOmittedSet[s] {
 		if s == videoNoteOmitted {
 			return "", model.MediaVideo, true
 		}
@@ -173,7 +176,14 @@ func omitted(s string) (prefix string, kind model.MediaKind, ok bool) {
 	}
 	e, ok := omittedIndex.match(s)
 	if !ok {
-		return "", "", false
+		// A phrase with a no-break space inside still ends like itself.
+		if len(omittedIndex[s[len(s)-4:]]) == 0 || !hasWideSpace([]byte(s)) {
+			return "", "", false
+		}
+		s = plainSpaces(s)
+		if e, ok = omittedIndex.match(s); !ok {
+			return "", "", false
+		}
 	}
 	prefix = s[:len(s)-len(e.phrase)]
 	if prefix != "" {
