@@ -263,21 +263,7 @@ func (a *analysis) learnEvent(body []byte) {
 // cleanText returns a system line without its invisible marks, for
 // matching.
 func cleanText(b []byte) string {
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); {
-		if n := invisible(b, i); n > 0 {
-			i += n
-			continue
-		}
-		if n := space(b, i); n > 1 {
-			out = append(out, ' ')
-			i += n
-			continue
-		}
-		out = append(out, b[i])
-		i++
-	}
-	return string(out)
+	return string(appendVisible(make([]byte, 0, len(b)), b))
 }
 
 // noticeIsSystem decides rule 5 of split for a name: its marked notices

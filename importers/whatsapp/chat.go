@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -173,9 +174,27 @@ func (c *chatReader) nextMessage() (*model.Message, error) {
 	hdr, headNo := c.hdr, c.headNo
 	first := append(c.scratch[:0], c.head[hdr.body:]...)
 	c.scratch = first
-	c.rest = c.rest[:0]
-	hasRest := false
 	c.haveHead = false
+	rest, hasRest, err := c.body(c.rest[:0], len(first))
+	c.rest = rest
+	if err != nil {
+		return nil, err
+	}
+	if !c.haveHead {
+		c.hdr = header{}
+	}
+	c.lines = 1
+	if hasRest {
+		c.lines = 2 + bytes.Count(c.rest, []byte("\n"))
+	}
+	return c.build(headNo, &hdr, first, c.rest, hasRest), nil
+}
+
+// body appends to dst the lines up to the next header (which it keeps as
+// the pending head) or the end, joined with "\n", and reports whether there
+// was any. used is what the record already holds, for the size limit.
+func (c *chatReader) body(dst []byte, used int) ([]byte, bool, error) {
+	some := false
 	for !c.eof {
 		b, err := c.line()
 		if errors.Is(err, io.EOF) {
@@ -183,62 +202,32 @@ func (c *chatReader) nextMessage() (*model.Message, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if c.isHead(b) {
 			c.head, c.headNo, c.haveHead = append(c.head[:0], b...), c.lr.line, true
 			break
 		}
-		if hasRest {
-			c.rest = append(c.rest, '\n')
+		if some {
+			dst = append(dst, '\n')
 		}
-		hasRest = true
-		c.rest = append(c.rest, b...)
-		if len(c.rest)+len(first) > MaxRecord {
-			return nil, c.t.fail(headNo, fmt.Errorf("the message is longer than %d bytes; this does not look like a WhatsApp transcript", MaxRecord))
+		some = true
+		dst = append(dst, b...)
+		if len(dst)+used > MaxRecord {
+			return nil, false, c.t.fail(c.lr.line, fmt.Errorf("a message is longer than %d bytes; this does not look like a WhatsApp transcript", MaxRecord))
 		}
 	}
-	if !c.haveHead {
-		c.hdr = header{}
-	}
-	c.lines = 1
-	if hasRest {
-		c.lines = 2 + bytesCount(c.rest, '\n')
-	}
-	return c.build(headNo, &hdr, first, c.rest, hasRest), nil
+	return dst, some, nil
 }
 
 // preamble reads up to the first header. Lines before it become one
 // system note.
 func (c *chatReader) preamble() (*model.Message, error) {
-	var text []byte
-	n := 0
-	for {
-		b, err := c.line()
-		if errors.Is(err, io.EOF) {
-			c.eof = true
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if c.isHead(b) {
-			c.head, c.headNo, c.haveHead = append(c.head[:0], b...), c.lr.line, true
-			break
-		}
-		if n > 0 {
-			text = append(text, '\n')
-		}
-		text = append(text, b...)
-		n++
-		if len(text) > MaxRecord {
-			return nil, c.t.fail(1, fmt.Errorf("more than %d bytes come before the first message header", MaxRecord))
-		}
+	text, some, err := c.body(nil, 0)
+	if err != nil || !some {
+		return nil, err
 	}
-	if n == 0 {
-		return nil, nil
-	}
-	c.lines = n
+	c.lines = 1 + bytes.Count(text, []byte("\n"))
 	return &model.Message{ID: "m1", Kind: model.KindSystem, Text: string(text),
 		Event: &model.Event{Type: model.EventOther}, Source: c.pos(1)}, nil
 }
@@ -254,14 +243,4 @@ func (c *chatReader) timestamp(h *header) model.Timestamp {
 	}
 	hour, _ := h.hour24()
 	return model.Floating(y, time.Month(m), d, hour, h.min, h.sec, 0, c.prec)
-}
-
-func bytesCount(b []byte, c byte) int {
-	n := 0
-	for _, x := range b {
-		if x == c {
-			n++
-		}
-	}
-	return n
 }

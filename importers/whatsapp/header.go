@@ -195,23 +195,28 @@ func scanHeader(b []byte, h *header) scan {
 	if st != isHeader {
 		return st
 	}
-	i = skipInvisible(b, i)
 	if h.bracket {
-		if i >= len(b) {
-			return partHeader
-		}
-		if b[i] != ']' {
-			return notHeader
-		}
-		h.end = ']'
-		i++
-		if sp := space(b, i); sp > 0 {
-			i += sp
-		}
-		h.body = i
-		return isHeader
+		return scanBracket(b, i, h)
 	}
-	return scanEnd(b, i, h)
+	return scanEnd(b, skipInvisible(b, i), h)
+}
+
+// scanBracket reads the "] " that ends an iOS header.
+func scanBracket(b []byte, i int, h *header) scan {
+	i = skipInvisible(b, i)
+	if i >= len(b) {
+		return partHeader
+	}
+	if b[i] != ']' {
+		return notHeader
+	}
+	h.end = ']'
+	i++
+	if sp := space(b, i); sp > 0 {
+		i += sp
+	}
+	h.body = i
+	return isHeader
 }
 
 // hasWord reports whether b[i:] starts with w followed by a space.
@@ -459,20 +464,7 @@ func scanTimeFirst(b []byte, i int, h *header) scan {
 	if !ok {
 		return endOrNot(b, i)
 	}
-	i = skipInvisible(b, i)
-	if i >= len(b) {
-		return partHeader
-	}
-	if b[i] != ']' {
-		return notHeader
-	}
-	h.end = ']'
-	i++
-	if sp := space(b, i); sp > 0 {
-		i += sp
-	}
-	h.body = i
-	return isHeader
+	return scanBracket(b, i, h)
 }
 
 // dateOrder says which date field is the day, the month and the year.

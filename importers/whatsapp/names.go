@@ -13,6 +13,18 @@ import (
 // to dst.
 func cleanName(dst, b []byte) []byte {
 	start := len(dst)
+	dst = appendVisible(dst, b)
+	name := dst[start:]
+	name = trimSpaces(name)
+	if len(name) > 1 && name[0] == '~' {
+		name = trimSpaces(name[1:])
+	}
+	return append(dst[:start], name...)
+}
+
+// appendVisible appends b to dst without invisible marks and with wide
+// spaces as plain spaces.
+func appendVisible(dst, b []byte) []byte {
 	for i := 0; i < len(b); {
 		if n := invisible(b, i); n > 0 {
 			i += n
@@ -26,12 +38,7 @@ func cleanName(dst, b []byte) []byte {
 		dst = append(dst, b[i])
 		i++
 	}
-	name := dst[start:]
-	name = trimSpaces(name)
-	if len(name) > 1 && name[0] == '~' {
-		name = trimSpaces(name[1:])
-	}
-	return append(dst[:start], name...)
+	return dst
 }
 
 func trimSpaces(b []byte) []byte {
