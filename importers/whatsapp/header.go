@@ -20,7 +20,7 @@ type shape struct {
 	clock12   bool
 	halfSpace int8 // the space before am/pm: 0 none, else its length (1 plain, 2 no-break, 3 narrow no-break)
 	minuteDot bool // "13:34. - "
-	end       byte // what ends the header: ']' (iOS), '-' (" - ", Android), ':' (old exports)
+	end       byte // what ends the header: ']' (iOS), '-' (" - ", Android), ':' (old exports), ' ' (Hungarian)
 }
 
 // header is one parsed header line.
@@ -427,6 +427,12 @@ func scanEnd(b []byte, i int, h *header) scan {
 		return partHeader
 	}
 	if b[i] != '-' {
+		// Hungarian and Croatian exports ("13. 6. 2018. 21:25:15 a: m")
+		// end the header with the space alone.
+		if h.dateDot && h.seconds {
+			h.end, h.body = ' ', i
+			return isHeader
+		}
 		return notHeader
 	}
 	i++

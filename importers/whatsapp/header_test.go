@@ -61,6 +61,7 @@ func TestHeaderShapes(t *testing.T) {
 		{"\ufeff\ufeff[29.01.18, 12:24:03] Du hast", orderDMY, "2018-01-29 12:24:03 | Du hast"},
 		{"[\ufeff29.01.18, 12:24:03 PM] x", orderDMY, "2018-01-29 12:24:03 | x"},
 		{"13. 6. 2018. 21:25:15 - a: m", orderDMY, "2018-06-13 21:25:15 | a: m"},
+		{"13. 6. 2018. 21:25:15 a: m", orderDMY, "2018-06-13 21:25:15 | a: m"},
 		// Old formats
 		{"09/12/2012 17:03:48: Sender Name: Message", orderDMY, "2012-12-09 17:03:48 | Sender Name: Message"},
 		{"3/24/14, 1:59:59 PM: Sender Name: Message", orderMDY, "2014-03-24 13:59:59 | Sender Name: Message"},
