@@ -144,28 +144,32 @@ func Corpus(t *testing.T, rel string) (string, []string) {
 	return root, Inputs(t, root)
 }
 
-// Samples returns the project's folder of JSON samples and its files.
-func Samples(t testing.TB) (string, []string) {
+// Samples returns the project's folder of samples of one kind
+// (testdata/json, testdata/whatsapp) and its files.
+func Samples(t testing.TB, kind string) (string, []string) {
 	t.Helper()
-	root := filepath.Join(importertest.ModuleRoot(t), "testdata", "json")
-	paths, err := filepath.Glob(filepath.Join(root, "*.json"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no JSON samples in testdata/json (%v)", err)
+	root := filepath.Join(importertest.ModuleRoot(t), "testdata", kind)
+	paths := Inputs(t, root)
+	if len(paths) == 0 {
+		t.Fatalf("no samples in testdata/%s", kind)
 	}
 	return root, paths
 }
 
-// RunInputs exports the project's samples, and every file of the shared
+// RunInputs exports the project's samples (testdata/json and
+// testdata/whatsapp), and every file of the shared
 // corpus (../shared/corpus/whatsapp, telegram-json, …) that an input
 // format recognises, with the named format. It must be called from a test
 // that links the input formats (a blank import of importers/all).
 func RunInputs(t *testing.T, format string) {
-	t.Run("samples", func(t *testing.T) {
-		root, inputs := Samples(t)
-		if ExportAll(t, format, root, inputs, exporters.Options{}) != len(inputs) {
-			t.Error("not every sample was exported")
-		}
-	})
+	for _, kind := range []string{"json", "whatsapp"} {
+		t.Run("samples/"+kind, func(t *testing.T) {
+			root, inputs := Samples(t, kind)
+			if ExportAll(t, format, root, inputs, exporters.Options{}) == 0 {
+				t.Errorf("no sample in testdata/%s was exported", kind)
+			}
+		})
+	}
 	t.Run("corpus", func(t *testing.T) {
 		root := importertest.Corpus(t, "")
 		entries, err := os.ReadDir(root)
