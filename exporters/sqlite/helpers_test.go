@@ -77,7 +77,7 @@ func tryExport(path string, items []model.Item, opts exporters.Options) (*export
 	if err != nil {
 		return nil, err
 	}
-	w = exporters.Counting(w, f, rep)
+	w = exporters.Counting(w, f, rep, opts.TZ)
 	for _, it := range items {
 		switch v := it.(type) {
 		case *model.Chat:

@@ -300,7 +300,7 @@ func TestRefusesOtherFiles(t *testing.T) {
 	}{
 		{"empty", func(t *testing.T, p string) { os.WriteFile(p, nil, 0o644) }, sqlite.ErrNotArchive, "empty file"},
 		{"text", func(t *testing.T, p string) { os.WriteFile(p, []byte("hello\n"), 0o644) }, sqlite.ErrNotArchive, "not a SQLite database"},
-		{"folder", func(t *testing.T, p string) { os.Mkdir(p, 0o755) }, sqlite.ErrNotArchive, "is a folder"},
+		{"folder", func(t *testing.T, p string) { os.Mkdir(p, 0o755) }, sqlite.ErrNotArchive, "a folder"},
 		{"other-sqlite", other, sqlite.ErrNotArchive, "application_id 0"},
 		{"no-version", ours(0), sqlite.ErrNotArchive, "no schema version"},
 		{"newer", ours(sqlite.SchemaVersion + 1), sqlite.ErrNewerSchema, "update chatferry"},

@@ -153,11 +153,9 @@ func (w *Writer) instant(ts model.Timestamp) string { return string(w.appendInst
 
 // appendInstant appends the instant of ts to b.
 func (w *Writer) appendInstant(b []byte, ts model.Timestamp) []byte {
-	t, shifted := ts.Resolve(w.tz)
-	if shifted {
-		w.shifted++
-	}
-	return appendInstant(b, t.UTC())
+	// exporters.Counting reports the times a daylight-saving change
+	// makes ambiguous.
+	return appendInstant(b, ts.In(w.tz).UTC())
 }
 
 // appendInstant appends t, which is in UTC, in instantLayout.

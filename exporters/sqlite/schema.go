@@ -252,29 +252,29 @@ func checkHeader(path string) error {
 		return err
 	}
 	if fi.IsDir() {
-		return fmt.Errorf("%s is a folder, %w; give the path of a database file with -o", path, ErrNotArchive)
+		return fmt.Errorf("a folder, so %w; give the path of a database file with -o", ErrNotArchive)
 	}
 	var h [100]byte
 	n, err := io.ReadFull(f, h[:])
 	if n == 0 {
-		return fmt.Errorf("%s is an empty file, %w; remove it or give another path with -o", path, ErrNotArchive)
+		return fmt.Errorf("an empty file, so %w; remove it or give another path with -o", ErrNotArchive)
 	}
 	if err != nil || !bytes.HasPrefix(h[:], []byte("SQLite format 3\x00")) {
-		return fmt.Errorf("%s is not a SQLite database, so %w; give another path with -o", path, ErrNotArchive)
+		return fmt.Errorf("not a SQLite database, so %w; give another path with -o", ErrNotArchive)
 	}
-	return checkIdentity(path, int64(binary.BigEndian.Uint32(h[68:72])), int64(binary.BigEndian.Uint32(h[60:64])))
+	return checkIdentity(int64(binary.BigEndian.Uint32(h[68:72])), int64(binary.BigEndian.Uint32(h[60:64])))
 }
 
 // checkIdentity checks the application_id and user_version of a database.
-func checkIdentity(path string, appID, version int64) error {
+func checkIdentity(appID, version int64) error {
 	if appID != ApplicationID {
-		return fmt.Errorf("%s is a SQLite database but %w (application_id %#x); give another path with -o", path, ErrNotArchive, appID)
+		return fmt.Errorf("a SQLite database but %w (application_id %#x); give another path with -o", ErrNotArchive, appID)
 	}
 	if version > SchemaVersion {
-		return fmt.Errorf("%s: %w (schema version %d; this chatferry writes version %d): update chatferry", path, ErrNewerSchema, version, SchemaVersion)
+		return fmt.Errorf("%w (schema version %d; this chatferry writes version %d): update chatferry", ErrNewerSchema, version, SchemaVersion)
 	}
 	if version < 1 {
-		return fmt.Errorf("%s has chatferry's application_id but no schema version, %w (an unfinished or damaged archive?)", path, ErrNotArchive)
+		return fmt.Errorf("chatferry's application_id but no schema version: %w (an unfinished or damaged archive?)", ErrNotArchive)
 	}
 	return nil
 }

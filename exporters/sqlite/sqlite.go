@@ -24,12 +24,13 @@ import (
 
 func init() {
 	exporters.Register(exporters.Format{
-		Name:    "sqlite",
-		Summary: "SQLite archive with full-text search; converting newer exports into it adds only new messages",
-		Layout:  exporters.InPlaceLayout,
-		Merges:  true,
-		Ext:     ".db",
-		Support: support,
+		Name:     "sqlite",
+		Summary:  "SQLite archive with full-text search; converting newer exports into it adds only new messages",
+		Layout:   exporters.InPlaceLayout,
+		Merges:   true,
+		Instants: true,
+		Ext:      ".db",
+		Support:  support,
 		Options: []exporters.Option{
 			{Name: "embed-media", Bool: true,
 				Help: "store media files inside the database instead of in a folder beside it"},

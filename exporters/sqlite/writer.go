@@ -39,7 +39,6 @@ type Writer struct {
 	chats    int   // chats added
 	added    int   // messages added
 	dups     int   // messages the archive already had
-	shifted  int   // floating times in a daylight-saving gap or overlap
 	seq      int   // chats written so far
 	chat     *chatState
 
@@ -89,25 +88,25 @@ func (w *Writer) openExisting() error {
 	}
 	db, err := openConn(w.final, false)
 	if err != nil {
-		return fmt.Errorf("%s: %w", w.final, err)
+		return err
 	}
 	w.db = db
 	if err := w.checkFTS5(); err != nil {
 		return err
 	}
 	if err := db.exec("BEGIN IMMEDIATE"); err != nil {
-		return fmt.Errorf("%s: %w", w.final, err)
+		return err
 	}
 	// Read again under the lock: another program may have changed it.
 	appID, err := db.queryInt("PRAGMA application_id")
 	if err != nil {
-		return fmt.Errorf("%s: %w", w.final, err)
+		return err
 	}
 	version, err := db.queryInt("PRAGMA user_version")
 	if err != nil {
-		return fmt.Errorf("%s: %w", w.final, err)
+		return err
 	}
-	return checkIdentity(w.final, appID, version)
+	return checkIdentity(appID, version)
 }
 
 // create builds a new archive under a temporary name beside path.
@@ -130,7 +129,7 @@ func (w *Writer) create() error {
 		fmt.Sprintf("PRAGMA application_id = %d", ApplicationID),
 		fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)} {
 		if err := db.exec(q); err != nil {
-			return fmt.Errorf("creating %s: %w", w.final, err)
+			return fmt.Errorf("creating the archive: %w", err)
 		}
 	}
 	mediaDir := strings.TrimSuffix(base, filepath.Ext(base)) + "-media"
@@ -231,11 +230,11 @@ func (w *Writer) archiveValue(key string) (string, error) {
 	defer rows.Close()
 	dest := make([]driverValue, 1)
 	if err := rows.Next(dest); err != nil {
-		return "", fmt.Errorf("%s: the archive lacks its %s setting: %w", w.final, key, err)
+		return "", fmt.Errorf("the archive lacks its %s setting: %w", key, err)
 	}
 	s, _ := dest[0].(string)
 	if s == "" || s != filepathBase(s) {
-		return "", fmt.Errorf("%s: the archive's %s setting %q is not a folder name", w.final, key, s)
+		return "", fmt.Errorf("the archive's %s setting %q is not a folder name", key, s)
 	}
 	return s, nil
 }
@@ -279,14 +278,11 @@ func (w *Writer) finish() error {
 	if unresolved > 0 {
 		w.opts.Report.Notef("sqlite: %d replies answer messages the input does not hold; what they quote is kept", unresolved)
 	}
-	if w.shifted > 0 {
-		w.opts.Report.Notef("sqlite: %d floating times fall in a daylight-saving change of %s; their instant is one reading of it", w.shifted, w.tz)
-	}
 	if w.dups > 0 {
 		w.opts.Report.Notef("sqlite: %d messages were already in the archive and were left as they are", w.dups)
 	}
 	if !w.changed {
-		w.opts.Report.Notef("sqlite: nothing new; %s is unchanged", w.final)
+		w.opts.Report.Notef("sqlite: nothing new; the archive is unchanged")
 		w.st.close()
 		w.replies.close()
 		w.media.cleanup()
@@ -317,7 +313,7 @@ func (w *Writer) finish() error {
 	}
 	if err := w.db.exec("COMMIT"); err != nil {
 		w.media.unpublish()
-		return fmt.Errorf("%s: %w", w.final, err)
+		return err
 	}
 	err = w.db.close()
 	w.db = nil
@@ -348,7 +344,7 @@ func (w *Writer) placeNew() error {
 	}
 	if err := os.Link(w.tmp, w.final); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s appeared while the archive was written; the new archive was not put in its place", w.final)
+			return errors.New("a file of this name appeared while the archive was written; the new archive was not put in its place")
 		}
 		if err := os.Rename(w.tmp, w.final); err != nil {
 			return err
