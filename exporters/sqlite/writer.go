@@ -302,7 +302,7 @@ func (w *Writer) finish() error {
 		}
 	}
 	started := time.Now().UTC().Format("2006-01-02T15:04:05Z")
-	if err := w.st.insertRun.run(w.runID, started, w.tz.String(), int64(w.chats), int64(w.added)); err != nil {
+	if err := w.st.insertRun.run(w.runID, started, zoneName(w.tz), int64(w.chats), int64(w.added)); err != nil {
 		return err
 	}
 	w.st.close()
@@ -326,6 +326,23 @@ func (w *Writer) finish() error {
 	}
 	w.media.cleanup()
 	return nil
+}
+
+// zoneName names loc for the record of a run: for the machine's zone,
+// the IANA name it was set from when that is known.
+func zoneName(loc *time.Location) string {
+	if loc != time.Local {
+		return loc.String()
+	}
+	if tz := os.Getenv("TZ"); tz != "" {
+		return strings.TrimPrefix(tz, ":")
+	}
+	if link, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(link, "zoneinfo/"); ok {
+			return name
+		}
+	}
+	return "Local"
 }
 
 // placeNew syncs the new archive and gives it its name, refusing to
