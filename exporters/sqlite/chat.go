@@ -15,6 +15,7 @@ type statements struct {
 	all []*stmt
 
 	findChat, chatDirTaken, insertChat        *stmt
+	chatsOfKind                               *stmt
 	insertImport, countImport, insertWarn     *stmt
 	findPart, insertPart, updatePart          *stmt
 	insertMsg, findMsg                        *stmt
@@ -32,10 +33,14 @@ func prepareStatements(db *conn) (*statements, error) {
 		dst *(*stmt)
 		sql string
 	}{
-		{&s.findChat, `SELECT id, media_dir FROM chats WHERE kind = ? AND title = ?`},
+		{&s.findChat, `SELECT id, media_dir FROM chats WHERE kind = ?1 AND title = ?2
+			UNION ALL SELECT * FROM (SELECT c.id, c.media_dir FROM imports i JOIN chats c ON c.id = i.chat_id
+				WHERE c.kind = ?1 AND i.title = ?2 ORDER BY i.id DESC LIMIT 1)`},
 		{&s.chatDirTaken, `SELECT 1 FROM chats WHERE media_dir = ?`},
 		{&s.insertChat, `INSERT INTO chats(kind, title, media_dir, run_id) VALUES (?, ?, ?, ?)`},
-		{&s.insertImport, `INSERT INTO imports(chat_id, run_id, format, source, time_precision, meta, messages) VALUES (?, ?, ?, ?, ?, ?, 0)`},
+		{&s.insertImport, `INSERT INTO imports(chat_id, run_id, title, format, source, time_precision, meta, messages)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0)`},
+		{&s.chatsOfKind, `SELECT id, media_dir, title FROM chats WHERE kind = ? ORDER BY id`},
 		{&s.countImport, `UPDATE imports SET messages = ? WHERE id = ?`},
 		{&s.insertWarn, `INSERT INTO chat_warnings(chat_id, run_id, code, text, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.findPart, `SELECT id, phone, me FROM participants WHERE chat_id = ? AND name = ?
@@ -84,7 +89,10 @@ func (s *statements) close() {
 // chatState is what the writer knows of the chat being written.
 type chatState struct {
 	c         *model.Chat
-	id        int64 // row in chats
+	title     string
+	pending   bool             // the chat's row is not decided yet
+	held      []*model.Message // its first messages, until it is
+	id        int64            // row in chats
 	idVal     driverValue
 	importVal driverValue
 	dir       string // the chat's media folder, inside the archive's
@@ -100,8 +108,9 @@ type participant struct {
 	name  string // what message keys use
 }
 
-// WriteChat opens a chat: the archive's chat of the same kind and title,
-// or a new one.
+// WriteChat opens a chat. It is the archive's chat of the same kind and
+// title when there is one, or the chat an earlier input of that title went
+// to; otherwise the chat is decided by its first messages (see resolve).
 func (w *Writer) WriteChat(c *model.Chat) error {
 	if w.closed {
 		return errors.New("sqlite: WriteChat after Close")
@@ -111,18 +120,28 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 	}
 	w.keys.reset()
 	w.seq++
-	title := chatTitle(c)
-	cs := &chatState{c: c, seq: w.seq, parts: make(map[model.ParticipantID]participant, len(c.Participants))}
-	row, ok, err := w.st.findChat.row(string(c.Kind), title)
+	cs := &chatState{c: c, seq: w.seq, title: chatTitle(c),
+		parts: make(map[model.ParticipantID]participant, len(c.Participants))}
+	for i := range c.Participants {
+		cs.parts[c.Participants[i].ID] = participant{name: participantName(&c.Participants[i])}
+	}
+	w.chat = cs
+	row, ok, err := w.st.findChat.row(string(c.Kind), cs.title)
 	if err != nil {
 		return err
 	}
-	if ok {
-		cs.id = row[0].(int64)
-		cs.dir = asString(row[1])
-	} else if err := w.insertChat(cs, title); err != nil {
-		return err
+	if !ok {
+		cs.pending = true
+		return nil
 	}
+	cs.id, cs.dir = row[0].(int64), asString(row[1])
+	return w.setupChat(cs)
+}
+
+// setupChat records the input of a chat whose row is known, its warnings
+// and its participants.
+func (w *Writer) setupChat(cs *chatState) error {
+	c := cs.c
 	meta := "{}"
 	if len(c.Meta) > 0 {
 		b, err := json.Marshal(c.Meta) // keys sorted
@@ -131,7 +150,8 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 		}
 		meta = string(b)
 	}
-	cs.importID, _, err = w.st.insertImport.insert(cs.id, w.runID, c.Format, c.Source, c.TimePrecision.String(), meta)
+	var err error
+	cs.importID, _, err = w.st.insertImport.insert(cs.id, w.runID, cs.title, c.Format, c.Source, c.TimePrecision.String(), meta)
 	if err != nil {
 		return err
 	}
@@ -148,7 +168,6 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 			return err
 		}
 	}
-	w.chat = cs
 	return nil
 }
 
@@ -170,7 +189,8 @@ func chatTitle(c *model.Chat) string {
 	return "(untitled)"
 }
 
-func (w *Writer) insertChat(cs *chatState, title string) error {
+func (w *Writer) insertChat(cs *chatState) error {
+	title := cs.title
 	base := exporters.SafeName(title)
 	for i := 1; ; i++ {
 		dir := base
@@ -249,6 +269,11 @@ func (w *Writer) endChat() error {
 	cs := w.chat
 	if cs == nil {
 		return nil
+	}
+	if cs.pending {
+		if err := w.resolve(cs); err != nil {
+			return err
+		}
 	}
 	w.chat = nil
 	return w.st.countImport.run(int64(cs.added), cs.importID)

@@ -437,3 +437,72 @@ func firstDiff(want, got string) string {
 }
 
 func sha(s string) string { return fmt.Sprintf("%x", sha256.Sum256([]byte(s))) }
+
+// retitle returns the sample's items with the chat at index i renamed
+// and extra messages added at its end.
+func retitle(t *testing.T, chatIndex int, title string, extra ...*model.Message) []model.Item {
+	var out []model.Item
+	n := -1
+	for _, it := range sampleItems(t) {
+		if c, ok := it.(*model.Chat); ok {
+			if n == chatIndex {
+				for _, m := range extra {
+					out = append(out, m)
+				}
+			}
+			n++
+			if n == chatIndex {
+				c.Title = title
+			}
+		}
+		out = append(out, it)
+	}
+	if n == chatIndex {
+		for _, m := range extra {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// A chat renamed between two exports (a group's new subject, a contact
+// renamed on the phone) is recognised by its first messages and updated,
+// not archived a second time; a chat with a new title and other messages
+// is a chat of its own.
+func TestRenamedChat(t *testing.T) {
+	requireFTS5(t)
+	opts := exporters.Options{TZ: berlin(t), Me: "Ben Sample"}
+	out := filepath.Join(t.TempDir(), "out.db")
+	export(t, out, sampleItems(t), opts)
+	later := model.Zoned(time.Date(2024, 2, 21, 9, 0, 0, 0, time.FixedZone("", 3600)), model.PrecisionMillisecond)
+	renamed := retitle(t, 1, "Trip: 2024", msg("g11", later, "p1", "Tickets booked"),
+		msg("g12", later.Add(time.Minute), "p3", "Great!"))
+	rep := export(t, out, renamed, opts)
+	db := openDB(t, out)
+	if n := count(t, db, "SELECT count(*) FROM chats"); n != 2 {
+		t.Errorf("%d chats, want 2", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.title = 'Trip 2024 ✈️'"); n != 12 {
+		t.Errorf("the group has %d messages, want 12", n)
+	}
+	if !hasNote(rep, `the chat "Trip: 2024" is the archive's chat "Trip 2024 ✈️" (6 of its first messages are there)`) {
+		t.Errorf("the report does not say which chat it took: %q", rep.Notes())
+	}
+	sum := fileSum(t, out)
+	export(t, out, renamed, opts)
+	if fileSum(t, out) != sum {
+		t.Error("converting the renamed chat again changed the archive")
+	}
+
+	// Another chat: a new title, messages the archive does not have.
+	other := []model.Item{chat("Someone else")}
+	for i := range 5 {
+		other = append(other, msg(fmt.Sprint(i), later.Add(time.Duration(i)*time.Hour), "a", fmt.Sprint("news ", i)))
+	}
+	// A chat of two messages the archive has: too few to tell.
+	few := retitle(t, 0, "Ann E.")[:3]
+	export(t, out, append(other, few...), opts)
+	if n := count(t, openDB(t, out), "SELECT count(*) FROM chats"); n != 4 {
+		t.Errorf("%d chats, want 4", n)
+	}
+}

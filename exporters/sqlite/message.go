@@ -46,6 +46,13 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	if cs == nil {
 		return errors.New("sqlite: message written before its chat")
 	}
+	if cs.pending {
+		cs.held = append(cs.held, cloneMessage(m))
+		if len(cs.held) < matchWindow {
+			return nil
+		}
+		return w.resolve(cs)
+	}
 	var sender driverValue
 	senderName := string(m.Sender)
 	if p, ok := cs.parts[m.Sender]; ok {

@@ -47,6 +47,7 @@ CREATE TABLE imports (
 	id             INTEGER PRIMARY KEY,
 	chat_id        INTEGER NOT NULL REFERENCES chats(id),
 	run_id         INTEGER NOT NULL REFERENCES runs(id),
+	title          TEXT NOT NULL,
 	format         TEXT NOT NULL,
 	source         TEXT NOT NULL,
 	time_precision TEXT NOT NULL,
