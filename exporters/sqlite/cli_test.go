@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -101,4 +102,51 @@ func TestSQLiteCLI(t *testing.T) {
 	if got := cli(t, tool, out, `PRAGMA integrity_check; INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1);`); strings.TrimSpace(got) != "ok" {
 		t.Errorf("after the update: %s", got)
 	}
+}
+
+// Every SQL example in docs/sqlite-schema.md and docs/sqlite.md runs in
+// the sqlite3 program on the sample and finds something.
+func TestDocumentedQueries(t *testing.T) {
+	requireFTS5(t)
+	tool := importertest.Tool(t, "sqlite3")
+	out := filepath.Join(t.TempDir(), "archive.db")
+	export(t, out, sampleItems(t), exporters.Options{TZ: berlin(t), Me: "Ben Sample"})
+	n := 0
+	for _, doc := range []string{"sqlite-schema.md", "sqlite.md"} {
+		data, err := os.ReadFile(filepath.Join(importertest.ModuleRoot(t), "docs", doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range docQueries(string(data)) {
+			n++
+			if got := cli(t, tool, out, q); strings.TrimSpace(got) == "" {
+				t.Errorf("%s: %s\nfinds nothing", doc, q)
+			}
+		}
+	}
+	if n < 6 {
+		t.Errorf("only %d queries found in the documents", n)
+	}
+}
+
+// docQueries returns the SQL of a Markdown document: its sql code blocks,
+// and the quoted argument of sqlite3 in its sh blocks.
+func docQueries(doc string) []string {
+	var out []string
+	for _, block := range strings.Split(doc, "```")[1:] {
+		lang, body, _ := strings.Cut(block, "\n")
+		switch lang {
+		case "sql":
+			out = append(out, body)
+		case "sh":
+			for _, part := range strings.Split(body, "sqlite3 ")[1:] {
+				if _, rest, ok := strings.Cut(part, ` "`); ok {
+					if q, _, ok := strings.Cut(rest, `"`); ok {
+						out = append(out, q)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
