@@ -66,11 +66,9 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	}
 	var timeText, floating, instant driverValue
 	if !m.Time.IsZero() {
-		sc.time = m.Time.AppendFormat(sc.time[:0])
-		timeText = transient(sc.time)
+		sc.time, sc.inst = appendTimes(sc.time[:0], sc.inst[:0], m.Time, w.tz)
+		timeText, instant = transient(sc.time), transient(sc.inst)
 		floating = boolInt(m.Time.IsFloating())
-		sc.inst = w.appendInstant(sc.inst[:0], m.Time)
-		instant = transient(sc.inst)
 	}
 	var editedAt driverValue
 	if !m.EditedAt.IsZero() {
@@ -156,25 +154,60 @@ func (e *messageErr) Error() string { return "sqlite: message from " + e.pos + "
 func (e *messageErr) Unwrap() error { return e.err }
 
 // instant is ts as a UTC instant; a floating time is read in the run's zone.
-func (w *Writer) instant(ts model.Timestamp) string { return string(w.appendInstant(nil, ts)) }
-
-// appendInstant appends the instant of ts to b.
-func (w *Writer) appendInstant(b []byte, ts model.Timestamp) []byte {
-	// exporters.Counting reports the times a daylight-saving change
-	// makes ambiguous.
-	return appendInstant(b, ts.In(w.tz).UTC())
+func (w *Writer) instant(ts model.Timestamp) string {
+	_, inst := appendTimes(nil, nil, ts, w.tz)
+	return string(inst)
 }
 
-// appendInstant appends t, which is in UTC, in instantLayout.
-func appendInstant(b []byte, t time.Time) []byte {
-	year, month, day := t.Date()
-	hour, min, sec := t.Clock()
+// appendTimes appends to written the time as the source wrote it (the
+// form of model.Timestamp.String) and to instant the time in UTC in
+// instantLayout, a floating time read in loc. It computes the wall
+// clock's date once: the writer's hot path. exporters.Counting reports
+// the floating times a daylight-saving change makes ambiguous.
+func appendTimes(written, instant []byte, ts model.Timestamp, loc *time.Location) ([]byte, []byte) {
+	wall := ts.Wall()
+	year, month, day := wall.Date()
 	if year < 0 || year > 9999 {
-		return t.AppendFormat(b, instantLayout)
+		return ts.AppendFormat(written), ts.In(loc).UTC().AppendFormat(instant, instantLayout)
 	}
+	hour, min, sec := wall.Clock()
+	written = appendClock(written, year, int(month), day, hour, min, sec)
+	if ts.Precision() == model.PrecisionMillisecond {
+		written = append(written, '.')
+		written = appendDigits(written, wall.Nanosecond()/1e6, 3)
+	}
+	t := wall
+	if ts.IsFloating() {
+		t = time.Date(year, month, day, hour, min, sec, wall.Nanosecond(), loc)
+	} else if _, off := wall.Zone(); off == 0 {
+		written = append(written, 'Z')
+	} else {
+		sign := byte('+')
+		if off < 0 {
+			sign, off = '-', -off
+		}
+		written = append(written, sign)
+		written = appendDigits(written, off/3600, 2)
+		written = append(written, ':')
+		written = appendDigits(written, off%3600/60, 2)
+	}
+	t = t.UTC()
+	year, month, day = t.Date()
+	if year < 0 || year > 9999 {
+		return written, t.AppendFormat(instant, instantLayout)
+	}
+	hour, min, sec = t.Clock()
+	instant = appendClock(instant, year, int(month), day, hour, min, sec)
+	instant = append(instant, '.')
+	instant = appendDigits(instant, t.Nanosecond()/1e6, 3)
+	return written, append(instant, 'Z')
+}
+
+// appendClock appends YYYY-MM-DDTHH:MM:SS.
+func appendClock(b []byte, year, month, day, hour, min, sec int) []byte {
 	b = appendDigits(b, year, 4)
 	b = append(b, '-')
-	b = appendDigits(b, int(month), 2)
+	b = appendDigits(b, month, 2)
 	b = append(b, '-')
 	b = appendDigits(b, day, 2)
 	b = append(b, 'T')
@@ -182,10 +215,7 @@ func appendInstant(b []byte, t time.Time) []byte {
 	b = append(b, ':')
 	b = appendDigits(b, min, 2)
 	b = append(b, ':')
-	b = appendDigits(b, sec, 2)
-	b = append(b, '.')
-	b = appendDigits(b, t.Nanosecond()/1e6, 3)
-	return append(b, 'Z')
+	return appendDigits(b, sec, 2)
 }
 
 // appendDigits appends the n last decimal digits of v, v >= 0.

@@ -70,10 +70,6 @@ func (r *replyLinks) wait(row int64, seq int, target string) error {
 	return r.addPending.run(row, int64(seq), target)
 }
 
-func linkKey(seq uint64, id string) string {
-	return strconv.FormatUint(seq, 10) + "\x00" + id
-}
-
 // resolve sets reply_to of every waiting reply whose target the run saw,
 // and returns how many stay unresolved.
 func (r *replyLinks) resolve() (unresolved int, err error) {
@@ -96,7 +92,7 @@ func (r *replyLinks) resolve() (unresolved int, err error) {
 	defer set.close()
 	after := int64(0)
 	for {
-		want := map[string][]int64{}
+		want := map[uint64]map[string][]int64{} // by chat of the run, then input id
 		n := 0
 		rows, err := next.s.Query([]driver.Value{after})
 		if err != nil {
@@ -116,8 +112,12 @@ func (r *replyLinks) resolve() (unresolved int, err error) {
 			if b, ok := target.([]byte); ok {
 				t = string(b)
 			}
-			k := linkKey(uint64(seq), t)
-			want[k] = append(want[k], row)
+			byID := want[uint64(seq)]
+			if byID == nil {
+				byID = map[string][]int64{}
+				want[uint64(seq)] = byID
+			}
+			byID[t] = append(byID[t], row)
 			after = row
 			n++
 		}
@@ -125,25 +125,33 @@ func (r *replyLinks) resolve() (unresolved int, err error) {
 		if n == 0 {
 			return unresolved, nil
 		}
-		if err := r.scan(func(k string, row int64) error {
-			for _, reply := range want[k] {
+		if err := r.scan(func(seq uint64, id []byte, row int64) error {
+			byID := want[seq]
+			replies, ok := byID[string(id)]
+			if !ok {
+				return nil
+			}
+			for _, reply := range replies {
 				if err := set.run(row, reply); err != nil {
 					return err
 				}
 			}
-			delete(want, k)
+			delete(byID, string(id))
 			return nil
 		}); err != nil {
 			return 0, err
 		}
-		for _, rows := range want {
-			unresolved += len(rows)
+		for _, byID := range want {
+			for _, rows := range byID {
+				unresolved += len(rows)
+			}
 		}
 	}
 }
 
-// scan calls fn for every message noted in the spill file.
-func (r *replyLinks) scan(fn func(key string, row int64) error) error {
+// scan calls fn for every message noted in the spill file; id is valid
+// during the call only.
+func (r *replyLinks) scan(fn func(seq uint64, id []byte, row int64) error) error {
 	if _, err := r.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
@@ -172,7 +180,7 @@ func (r *replyLinks) scan(fn func(key string, row int64) error) error {
 		if err != nil {
 			return err
 		}
-		if err := fn(linkKey(seq, string(id)), int64(row)); err != nil {
+		if err := fn(seq, id, int64(row)); err != nil {
 			return err
 		}
 	}

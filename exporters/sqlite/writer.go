@@ -296,6 +296,7 @@ func (w *Writer) finish() error {
 	for _, q := range []string{
 		fmt.Sprintf("INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages WHERE id > %d", w.firstNew),
 		ftsInsertTrigger,
+		instantIndex,
 	} {
 		if err := w.db.exec(q); err != nil {
 			return fmt.Errorf("indexing the new messages: %w", err)
