@@ -35,6 +35,7 @@ type keyMaker struct {
 	buf     []byte
 	ordinal map[[16]byte]uint32
 	newest  int64 // the latest minute seen
+	pruned  int64 // newest when the counts were last pruned
 }
 
 func newKeyMaker() *keyMaker {
@@ -44,7 +45,7 @@ func newKeyMaker() *keyMaker {
 // reset starts a new chat.
 func (k *keyMaker) reset() {
 	clear(k.ordinal)
-	k.newest = 0
+	k.newest, k.pruned = 0, 0
 }
 
 // base returns the first 16 bytes of the key of m, sent by sender.
@@ -89,25 +90,31 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// maxOrdinals bounds the counts a keyMaker keeps; a chat has about as
-// many as it has messages, so only the largest chats reach it.
-var maxOrdinals = 1 << 18
+// Counts are kept for a week of messages: the counts of minutes more than
+// ordinalHorizon older than the newest message seen are forgotten once
+// more than pruneAt are kept, and past maxOrdinals even younger ones are,
+// so memory stays bounded and the map small enough to stay in the cache.
+var (
+	ordinalHorizon = int64(7 * 24 * 60) // minutes
+	pruneAt        = 1 << 13
+	maxOrdinals    = 1 << 18
+)
 
 // next returns the key of the next message of the chat with the given
-// base: the ordinal counts messages with the same base so far. Past
-// maxOrdinals counts, those of minutes more than a day older than the
-// newest message are forgotten (exports are in time order but for small
-// steps back), so memory stays bounded. A message that a forgotten count
-// would give a taken key is still kept (see bump); only when such a chat
-// is converted again may that one message be taken for one it already
-// has.
+// base: the ordinal counts messages with the same base so far. Exports
+// are in time order but for small steps back, so a forgotten count
+// matters only for a message equal to one in the same minute more than a
+// week before the newest message seen. Such a message is still kept (see
+// bump); only when its chat is converted again may that one message be
+// taken for the one it equals.
 func (k *keyMaker) next(base [16]byte, dst []byte) []byte {
 	minute := int64(binary.BigEndian.Uint64(base[:8]) ^ (1 << 63))
 	if minute > k.newest {
 		k.newest = minute
 	}
-	if len(k.ordinal) >= maxOrdinals {
-		k.prune(k.newest - 24*60)
+	if len(k.ordinal) >= pruneAt && k.newest-k.pruned > ordinalHorizon/8 {
+		k.prune(k.newest - ordinalHorizon)
+		k.pruned = k.newest
 		if len(k.ordinal) >= maxOrdinals {
 			k.prune(k.newest)
 		}

@@ -124,8 +124,10 @@ func (w *Writer) create() error {
 		return err
 	}
 	// The file is discarded unless the run succeeds, so it needs no
-	// journal; Close syncs it before renaming it into place.
-	for _, q := range []string{"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "BEGIN", schema, ftsInsertTrigger,
+	// journal; Close syncs it before renaming it into place. Pages of
+	// 8 KiB make writing a large archive a few per cent faster than
+	// SQLite's 4 KiB, for 140 KiB more in an empty one.
+	for _, q := range []string{"PRAGMA page_size = 8192", "PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "BEGIN", schema, ftsInsertTrigger,
 		fmt.Sprintf("PRAGMA application_id = %d", ApplicationID),
 		fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)} {
 		if err := db.exec(q); err != nil {
