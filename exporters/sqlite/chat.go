@@ -92,6 +92,7 @@ type chatState struct {
 	title     string
 	pending   bool             // the chat's row is not decided yet
 	held      []*model.Message // its first messages, until it is
+	replaying bool             // they are being written; their files are held
 	id        int64            // row in chats
 	idVal     driverValue
 	importVal driverValue

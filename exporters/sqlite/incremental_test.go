@@ -506,3 +506,71 @@ func TestRenamedChat(t *testing.T) {
 		t.Errorf("%d chats, want 4", n)
 	}
 }
+
+// closableFS fails once its input is closed, as a zip does.
+type closableFS struct {
+	fs.FS
+	closed *bool
+}
+
+func (c closableFS) Open(name string) (fs.File, error) {
+	if *c.closed {
+		return nil, errors.New("file already closed")
+	}
+	return c.FS.Open(name)
+}
+
+// The first messages of a chat the archive does not know yet are held
+// until its chat is decided, which may be after its input was closed:
+// their files are held too. A file the input lacks is reported once.
+func TestHeldMessagesOutliveTheirInput(t *testing.T) {
+	requireFTS5(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.db")
+	f, _ := exporters.Lookup("sqlite")
+	rep := &exporters.Report{}
+	w, err := f.New(&exporters.Target{Path: out}, exporters.Options{Report: rep, TZ: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := false
+	c := chat("Zip chat")
+	c.Media = closableFS{fstest.MapFS{"media/a.jpg": {Data: []byte("picture a")}}, &closed}
+	at := model.Floating(2024, 5, 1, 10, 0, 0, 0, model.PrecisionMinute)
+	m1 := msg("1", at, "a", "")
+	m1.Kind = model.KindMedia
+	m1.Attachments = []model.Attachment{{Path: "media/a.jpg", Kind: model.MediaImage}}
+	m2 := msg("2", at, "b", "where is it?")
+	m2.Attachments = []model.Attachment{{Name: "b.jpg", Path: "media/b.jpg"}}
+	for _, it := range []model.Item{c, m1, m2} {
+		var err error
+		switch v := it.(type) {
+		case *model.Chat:
+			err = w.WriteChat(v)
+		case *model.Message:
+			err = w.WriteMessage(v)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	closed = true // the input is done
+	if err := w.WriteChat(chat("Next input")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(mediaFiles(t, dir), "\n")
+	if want := "out-media/Zip chat/a.jpg " + sha("picture a"); got != want {
+		t.Errorf("media files:\n%s\nwant %s", got, want)
+	}
+	db := openDB(t, out)
+	if n := count(t, db, "SELECT count(*) FROM attachments WHERE path = 'out-media/Zip chat/a.jpg' AND name = ''"); n != 1 {
+		t.Errorf("%d attachments name the held file, want 1", n)
+	}
+	if !hasNote(rep, "lacks the media file media/b.jpg") {
+		t.Errorf("the missing file is not reported: %q", rep.Notes())
+	}
+	assertNoLeftovers(t, dir)
+}

@@ -39,12 +39,42 @@ func (w *Writer) resolve(cs *chatState) error {
 	}
 	held := cs.held
 	cs.held = nil
+	cs.replaying = true
+	defer func() { cs.replaying = false }()
 	for _, m := range held {
 		if err := w.WriteMessage(m); err != nil {
 			return err
 		}
+		for _, a := range m.Attachments {
+			w.media.dropHeld(a.Path)
+		}
 	}
 	return nil
+}
+
+// hold keeps a copy of m, and of its files, until its chat is decided:
+// by then its input may be closed.
+func (w *Writer) hold(cs *chatState, m *model.Message) error {
+	c := cloneMessage(m)
+	for i := range c.Attachments {
+		a := &c.Attachments[i]
+		if a.Path == "" || cs.c.Media == nil {
+			continue
+		}
+		held, err := w.media.hold(cs.c.Media, a.Path)
+		if err != nil {
+			return messageError(m, err)
+		}
+		if held == "" {
+			w.media.missing(a.Path)
+		}
+		a.Path = held
+	}
+	cs.held = append(cs.held, c)
+	if len(cs.held) < matchWindow {
+		return nil
+	}
+	return w.resolve(cs)
 }
 
 type candidate struct {

@@ -51,17 +51,16 @@ type stored struct {
 	sha256 string
 }
 
-// store keeps the file of attachment a of chat c, whose files go to the
-// chat's folder chatDir. It returns ok false when the input does not hold
-// the file.
-func (s *mediaStore) store(c *model.Chat, chatDir string, a *model.Attachment) (st stored, ok bool, err error) {
-	if a.Path == "" || c.Media == nil {
+// store keeps the file of attachment a, found in media, whose files go to
+// the chat's folder chatDir. It returns ok false when the input does not
+// hold the file.
+func (s *mediaStore) store(media fs.FS, chatDir string, a *model.Attachment) (st stored, ok bool, err error) {
+	if a.Path == "" || media == nil {
 		return stored{}, false, nil
 	}
-	f, err := c.Media.Open(a.Path)
+	f, err := media.Open(a.Path)
 	if errors.Is(err, fs.ErrNotExist) {
-		s.report.Drop(model.FeatureMediaFiles, 1)
-		s.report.Notef("sqlite: the input lacks the media file %s; its attachment is kept without it", a.Path)
+		s.missing(a.Path)
 		return stored{}, false, nil
 	}
 	if err != nil {
@@ -77,6 +76,12 @@ func (s *mediaStore) store(c *model.Chat, chatDir string, a *model.Attachment) (
 	}
 	st, err = s.copyFile(f, a, chatDir)
 	return st, err == nil, err
+}
+
+// missing reports a file the input names but does not hold.
+func (s *mediaStore) missing(name string) {
+	s.report.Drop(model.FeatureMediaFiles, 1)
+	s.report.Notef("sqlite: the input lacks the media file %s; its attachment is kept without it", name)
 }
 
 func (s *mediaStore) embedFile(f io.Reader, name string) (stored, error) {
@@ -210,6 +215,55 @@ func (s *mediaStore) ensureStaging() error {
 	return nil
 }
 
+// hold copies the file at name in media into the staging folder, for a
+// message held while its chat is decided (the input may be closed by the
+// time the message is written), and returns its path there: in a folder
+// of its own, so that it keeps its base name. It returns "" when media
+// does not have the file.
+func (s *mediaStore) hold(media fs.FS, name string) (string, error) {
+	f, err := media.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("media %s: %w", name, err)
+	}
+	defer f.Close()
+	if err := s.ensureStaging(); err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp(s.staging, incomingPrefix+"held-")
+	if err != nil {
+		return "", err
+	}
+	base := path.Base(name)
+	if !fs.ValidPath(base) || base == "." {
+		base = "file"
+	}
+	out, err := os.Create(filepath.Join(dir, base))
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(out, f)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("media %s: %w", name, err)
+	}
+	return filepath.Base(dir) + "/" + base, nil
+}
+
+// heldFS is where held files are found.
+func (s *mediaStore) heldFS() fs.FS { return os.DirFS(s.staging) }
+
+// dropHeld removes a held file's folder.
+func (s *mediaStore) dropHeld(name string) {
+	if dir, _, ok := strings.Cut(name, "/"); ok && strings.HasPrefix(dir, incomingPrefix) {
+		os.RemoveAll(filepath.Join(s.staging, dir))
+	}
+}
+
 // staged calls fn with the path, relative to the database's folder, of
 // every file copied in this run.
 func (s *mediaStore) staged(fn func(rel string) error) error {
@@ -220,7 +274,13 @@ func (s *mediaStore) staged(fn func(rel string) error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || strings.HasPrefix(d.Name(), incomingPrefix) {
+		if strings.HasPrefix(d.Name(), incomingPrefix) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
 			return nil
 		}
 		rel, err := filepath.Rel(s.staging, p)

@@ -47,11 +47,7 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 		return errors.New("sqlite: message written before its chat")
 	}
 	if cs.pending {
-		cs.held = append(cs.held, cloneMessage(m))
-		if len(cs.held) < matchWindow {
-			return nil
-		}
-		return w.resolve(cs)
+		return w.hold(cs, m)
 	}
 	var sender driverValue
 	senderName := string(m.Sender)
@@ -327,7 +323,11 @@ func (w *Writer) details(cs *chatState, m *model.Message, id int64) error {
 }
 
 func (w *Writer) attachment(cs *chatState, msg int64, i int, a *model.Attachment) error {
-	file, ok, err := w.media.store(cs.c, cs.dir, a)
+	media := cs.c.Media
+	if cs.replaying {
+		media = w.media.heldFS()
+	}
+	file, ok, err := w.media.store(media, cs.dir, a)
 	if err != nil {
 		return err
 	}
