@@ -136,6 +136,9 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 		return nil
 	}
 	cs.id, cs.dir = row[0].(int64), asString(row[1])
+	if err := checkChatDir(cs.dir); err != nil {
+		return err
+	}
 	return w.setupChat(cs)
 }
 
@@ -168,6 +171,16 @@ func (w *Writer) setupChat(cs *chatState) error {
 		if err := w.participant(cs, &c.Participants[i]); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkChatDir refuses a chat media folder name read from the archive that
+// is not a plain name, so that a crafted archive cannot make chatferry
+// write outside its media folder.
+func checkChatDir(dir string) error {
+	if dir == "" || dir != exporters.SafeName(dir) {
+		return fmt.Errorf("the archive's chat media folder %q is not a plain folder name", dir)
 	}
 	return nil
 }

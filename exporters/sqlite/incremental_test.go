@@ -574,3 +574,32 @@ func TestHeldMessagesOutliveTheirInput(t *testing.T) {
 	}
 	assertNoLeftovers(t, dir)
 }
+
+// Folder names an archive gives are checked before files are written
+// under them: a crafted archive cannot make a run write elsewhere.
+func TestCraftedFolderNames(t *testing.T) {
+	requireFTS5(t)
+	for _, c := range []struct{ name, sql string }{
+		{"media folder", `UPDATE archive SET value = '../outside' WHERE key = 'media_dir'`},
+		{"chat folder", `UPDATE chats SET media_dir = '../../outside' WHERE title = 'Ann Example'`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			parent := t.TempDir()
+			dir := filepath.Join(parent, "in")
+			os.Mkdir(dir, 0o755)
+			out := filepath.Join(dir, "out.db")
+			export(t, out, older(sampleItems(t), 2), exporters.Options{})
+			if _, err := openRW(t, out, "rw").Exec(c.sql); err != nil {
+				t.Fatal(err)
+			}
+			before := listing(t, parent)
+			_, err := tryExport(out, sampleItems(t), exporters.Options{})
+			if err == nil || !strings.Contains(err.Error(), "not a plain folder name") {
+				t.Errorf("got %v, want a refusal of the folder name", err)
+			}
+			if after := listing(t, parent); after != before {
+				t.Errorf("the run changed files:\n%s\nwant\n%s", after, before)
+			}
+		})
+	}
+}

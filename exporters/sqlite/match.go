@@ -28,6 +28,9 @@ func (w *Writer) resolve(cs *chatState) error {
 		return err
 	}
 	if best.id != 0 {
+		if err := checkChatDir(best.dir); err != nil {
+			return err
+		}
 		cs.id, cs.dir = best.id, best.dir
 		w.opts.Report.Notef("sqlite: the chat %q is the archive's chat %q (%d of its first messages are there)",
 			cs.title, best.title, best.matches)
