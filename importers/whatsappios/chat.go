@@ -1,0 +1,497 @@
+package whatsappios
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/chatferry/chatferry/model"
+)
+
+// chatState is what the reader knows about the chat it is reading.
+type chatState struct {
+	s       session
+	chat    *model.Chat
+	ids     map[string]model.ParticipantID // canonical JID → participant
+	names   map[model.ParticipantID]string
+	partner model.ParticipantID // the other person of a direct chat
+	// stanzaChat is set once the chat's stanza ids are in the temporary
+	// table.
+	stanzaReady bool
+}
+
+// pid returns the participant of jid, or "" when the chat has none.
+func (r *reader) pid(cs *chatState, jid string) model.ParticipantID {
+	if jid == "" {
+		return ""
+	}
+	return cs.ids[r.canon(jid)]
+}
+
+// name returns how a message's wording names a participant.
+func (cs *chatState) name(id model.ParticipantID) string {
+	switch id {
+	case meID:
+		return "You"
+	case "":
+		return "Someone"
+	}
+	return cs.names[id]
+}
+
+// newChatState reads what must be known before the chat's first message:
+// its participants, the precision of its times, and what to warn about.
+func (r *reader) newChatState(c session) (*chatState, error) {
+	cs := &chatState{s: c, ids: map[string]model.ParticipantID{}, names: map[model.ParticipantID]string{}}
+	me := model.Participant{ID: meID, Name: r.opts.Me, Me: true}
+	if me.Name == "" {
+		me.Name = "Me"
+	}
+	chat := &model.Chat{
+		ID:     model.ChatID(c.jid),
+		Kind:   model.Direct,
+		Format: FormatName,
+		Source: r.display,
+		Meta:   map[string]string{"jid": c.jid},
+		Media:  r.loc.media,
+	}
+	cs.chat = chat
+	add := func(p model.Participant) {
+		if _, dup := cs.names[p.ID]; dup {
+			return
+		}
+		cs.names[p.ID] = p.Name
+		chat.Participants = append(chat.Participants, p)
+	}
+	add(me)
+	addJID := func(jid, contact, first string) {
+		if !isPersonJID(jid) {
+			return
+		}
+		p := r.person(jid, contact, first)
+		cs.ids[string(p.ID)] = p.ID
+		add(p)
+	}
+
+	if c.group {
+		chat.Kind = model.Group
+		chat.Title = cleanName(c.partner)
+	} else {
+		addJID(c.jid, "", "")
+		cs.partner = r.pid(cs, c.jid)
+		if cs.partner == "" { // a JID of a kind chatferry does not know
+			p := model.Participant{ID: model.ParticipantID(c.jid), Name: orDefault(cleanName(c.partner), c.jid)}
+			cs.ids[c.jid] = p.ID
+			add(p)
+			cs.partner = p.ID
+		}
+		chat.Title = cs.names[cs.partner]
+	}
+	if chat.Title == "" {
+		chat.Title = c.jid
+	}
+
+	var err error
+	if c.group && r.sch.table("ZWAGROUPMEMBER") {
+		err = r.eachRow(`SELECT ZMEMBERJID, `+r.sch.col("g", "ZWAGROUPMEMBER", "ZCONTACTNAME")+`, `+
+			r.sch.col("g", "ZWAGROUPMEMBER", "ZFIRSTNAME")+` FROM ZWAGROUPMEMBER g WHERE g.ZCHATSESSION = ? ORDER BY g.Z_PK`,
+			func(v []any) { addJID(asString(v[0]), asString(v[1]), asString(v[2])) }, c.pk)
+		if err == nil && r.sch.has("ZWAMESSAGE", "ZGROUPMEMBER") {
+			err = r.eachRow(`SELECT ZMEMBERJID, `+r.sch.col("g", "ZWAGROUPMEMBER", "ZCONTACTNAME")+`, `+
+				r.sch.col("g", "ZWAGROUPMEMBER", "ZFIRSTNAME")+` FROM ZWAGROUPMEMBER g
+				WHERE g.Z_PK IN (SELECT ZGROUPMEMBER FROM ZWAMESSAGE WHERE ZCHATSESSION = ?) ORDER BY g.Z_PK`,
+				func(v []any) { addJID(asString(v[0]), asString(v[1]), asString(v[2])) }, c.pk)
+		}
+	}
+	if err == nil && r.sch.has("ZWAMESSAGE", "ZFROMJID") {
+		member := ""
+		if r.sch.has("ZWAMESSAGE", "ZGROUPMEMBER") {
+			member = "AND ZGROUPMEMBER IS NULL"
+		}
+		err = r.eachRow(`SELECT DISTINCT ZFROMJID FROM ZWAMESSAGE WHERE ZCHATSESSION = ? AND ZISFROMME = 0 `+member+`
+			AND ZFROMJID IS NOT NULL AND ZFROMJID <> ? ORDER BY 1`,
+			func(v []any) { addJID(asString(v[0]), "", "") }, c.pk, c.jid)
+	}
+	if err == nil && r.sch.has("ZWAMESSAGE", "ZGROUPEVENTTYPE") {
+		err = r.eachRow(`SELECT ZTEXT FROM ZWAMESSAGE WHERE ZCHATSESSION = ? AND ZMESSAGETYPE = 6 AND ZTEXT LIKE '%@%' ORDER BY Z_PK`,
+			func(v []any) {
+				for _, jid := range eventJIDs(asString(v[0])) {
+					addJID(jid, "", "")
+				}
+			}, c.pk)
+	}
+	if err == nil && r.sch.has("ZWAMESSAGEINFO", "ZRECEIPTINFO") {
+		err = r.eachRow(`SELECT mi.ZRECEIPTINFO FROM ZWAMESSAGE m `+r.infoJoin()+` WHERE m.ZCHATSESSION = ? AND mi.ZRECEIPTINFO IS NOT NULL ORDER BY m.Z_PK`,
+			func(v []any) {
+				for _, re := range parseReactions(asBytes(v[0])) {
+					if !re.Own {
+						addJID(re.JID, "", "")
+					}
+				}
+			}, c.pk)
+	}
+	if err == nil && c.group {
+		var need bool
+		need, err = r.needsUnknown(c)
+		if need {
+			add(model.Participant{ID: unknownID, Name: "Unknown"})
+		}
+	}
+	if err != nil {
+		return nil, r.dbError(err)
+	}
+	if err := r.chatStats(cs); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// eachRow runs a query on the lookup connection and calls fn with each
+// row's values.
+func (r *reader) eachRow(q string, fn func([]any), args ...any) error {
+	rows, err := r.aux.QueryContext(r.ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		fn(vals)
+	}
+	return rows.Err()
+}
+
+// needsUnknown reports whether a group has a message from someone the
+// database does not name.
+func (r *reader) needsUnknown(c session) (bool, error) {
+	s := r.sch
+	member := "1"
+	if s.has("ZWAMESSAGE", "ZGROUPMEMBER") && s.table("ZWAGROUPMEMBER") {
+		member = "g.ZMEMBERJID IS NULL"
+	}
+	from := "1"
+	if s.has("ZWAMESSAGE", "ZFROMJID") {
+		from = "(m.ZFROMJID IS NULL OR m.ZFROMJID = ?2 OR m.ZFROMJID NOT LIKE '%@%')"
+	}
+	q := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM ZWAMESSAGE m %s WHERE m.ZCHATSESSION = ?1 AND m.ZISFROMME = 0
+		AND %s AND %s AND coalesce(m.ZMESSAGETYPE, 0) NOT IN (6, 10, 59))`, r.memberJoin(), member, from)
+	var n int64
+	err := r.aux.QueryRowContext(r.ctx, q, c.pk, c.jid).Scan(&n)
+	return n != 0, err
+}
+
+// chatStats sets the chat's time precision and its warnings from one pass
+// over the kinds of its messages.
+func (r *reader) chatStats(cs *chatState) error {
+	s := r.sch
+	event := s.col("m", "ZWAMESSAGE", "ZGROUPEVENTTYPE")
+	frac := "0"
+	if s.has("ZWAMESSAGE", "ZMESSAGEDATE") {
+		frac = "max(typeof(m.ZMESSAGEDATE) = 'real' AND m.ZMESSAGEDATE <> CAST(m.ZMESSAGEDATE AS INTEGER))"
+	}
+	q := fmt.Sprintf(`SELECT %s, %s, count(*), %s FROM ZWAMESSAGE m WHERE m.ZCHATSESSION = ? GROUP BY 1, 2 ORDER BY 1, 2`,
+		s.col("m", "ZWAMESSAGE", "ZMESSAGETYPE"), event, frac)
+	var unknownTypes, unknownEvents []string
+	var nUnknown, nEvents, nPolls int64
+	fractional := false
+	err := r.eachRow(q, func(v []any) {
+		typ, ev, n := asInt(v[0]), asInt(v[1]), asInt(v[2])
+		if asInt(v[3]) != 0 {
+			fractional = true
+		}
+		switch {
+		case !knownType(typ):
+			nUnknown += n
+			unknownTypes = appendUnique(unknownTypes, fmt.Sprint(typ))
+		case typ == typePoll || typ == typePollV3:
+			nPolls += n
+		case typ == typeGroupEvent && !knownGroupEvent(ev), typ == typeNotice && !knownNotice(ev):
+			nEvents += n
+			unknownEvents = appendUnique(unknownEvents, fmt.Sprintf("%d/%d", typ, ev))
+		}
+	}, cs.s.pk)
+	if err != nil {
+		return r.dbError(err)
+	}
+	cs.chat.TimePrecision = model.PrecisionSecond
+	if fractional {
+		cs.chat.TimePrecision = model.PrecisionMillisecond
+	}
+	pos := model.Pos{File: r.loc.dbName}
+	if nUnknown > 0 {
+		cs.chat.Warnings = append(cs.chat.Warnings, model.Warning{Pos: pos, Code: "unknown-message-type",
+			Text: fmt.Sprintf("%s of WhatsApp type %s, which chatferry does not know: only the text is kept",
+				count(nUnknown, "message"), strings.Join(unknownTypes, ", "))})
+	}
+	if nEvents > 0 {
+		cs.chat.Warnings = append(cs.chat.Warnings, model.Warning{Pos: pos, Code: "unknown-event",
+			Text: fmt.Sprintf("%s of WhatsApp type/event %s, which chatferry does not know: kept as \"other\" events with a generic wording",
+				count(nEvents, "system event"), strings.Join(unknownEvents, ", "))})
+	}
+	if nPolls > 0 {
+		cs.chat.Warnings = append(cs.chat.Warnings, model.Warning{Pos: pos, Code: "poll-options-unread",
+			Text: fmt.Sprintf("%s: only the question is kept; chatferry does not read poll options and votes from this database",
+				count(nPolls, "poll"))})
+	}
+	return nil
+}
+
+// count says "1 message", "2 messages".
+func count(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func appendUnique(l []string, s string) []string {
+	for _, x := range l {
+		if x == s {
+			return l
+		}
+	}
+	return append(l, s)
+}
+
+// person describes the person with jid, named by the best name the
+// database has: the address book's (a group member's contact name, or the
+// name of a direct chat with them), a first name, the name they gave
+// WhatsApp (shown with "~ " as WhatsApp does), else their number.
+func (r *reader) person(jid, contact, first string) model.Participant {
+	id := r.canon(jid)
+	p := model.Participant{ID: model.ParticipantID(id), Phone: phoneOf(id)}
+	for _, n := range []string{contact, r.savedName(id), r.savedName(jid), first} {
+		if n = cleanName(n); n != "" {
+			p.Name = n
+			return p
+		}
+	}
+	for _, n := range []string{r.pushName[id], r.pushName[jid]} {
+		if n = cleanName(n); n != "" {
+			p.Name = "~ " + n
+			return p
+		}
+	}
+	switch {
+	case p.Phone != "":
+		p.Name = p.Phone
+	default:
+		p.Name = cleanName(r.partnerName[id])
+		if p.Name == "" {
+			p.Name = userOf(id)
+		}
+	}
+	return p
+}
+
+// savedName is the name of the direct chat with jid, unless it is only a
+// number.
+func (r *reader) savedName(jid string) string {
+	n := r.partnerName[jid]
+	if isPhoneLike(n) {
+		return ""
+	}
+	return n
+}
+
+// canon returns the JID chatferry uses for a person: the phone JID of an
+// @lid JID when the database pairs them, without a device suffix.
+func (r *reader) canon(jid string) string {
+	if at := strings.IndexByte(jid, '@'); at > 0 {
+		if colon := strings.IndexByte(jid[:at], ':'); colon > 0 {
+			jid = jid[:colon] + jid[at:]
+		}
+	}
+	if p, ok := r.lidPhone[jid]; ok {
+		return p
+	}
+	return jid
+}
+
+func isGroupJID(jid string) bool {
+	return strings.HasSuffix(jid, "@g.us") || strings.HasSuffix(jid, "@newsletter") ||
+		(strings.HasSuffix(jid, "@broadcast") && jid != "status@broadcast")
+}
+
+func isStatus(c session) bool {
+	return c.jid == "status@broadcast" || c.kind == sessionStatus || c.kind == sessionStatusT ||
+		strings.HasSuffix(c.jid, "@status")
+}
+
+func isLID(jid string) bool { return strings.HasSuffix(jid, "@lid") }
+
+func isPhoneJID(jid string) bool {
+	u, ok := strings.CutSuffix(jid, "@s.whatsapp.net")
+	return ok && u != "" && onlyDigits(u) == u
+}
+
+// isPersonJID reports whether jid names a person (a phone JID, an @lid
+// privacy id, or an old-style c.us JID).
+func isPersonJID(jid string) bool {
+	at := strings.IndexByte(jid, '@')
+	if at <= 0 {
+		return false
+	}
+	switch jid[at+1:] {
+	case "s.whatsapp.net", "lid", "c.us":
+		return true
+	}
+	return false
+}
+
+// phoneOf returns "+<digits>" for a phone JID, else "".
+func phoneOf(jid string) string {
+	if !isPhoneJID(jid) {
+		return ""
+	}
+	return "+" + userOf(jid)
+}
+
+func userOf(jid string) string {
+	if at := strings.IndexByte(jid, '@'); at >= 0 {
+		return jid[:at]
+	}
+	return jid
+}
+
+func onlyDigits(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// isPhoneLike reports whether a name is only a phone number.
+func isPhoneLike(name string) bool {
+	name = cleanName(name)
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		if !unicode.IsDigit(c) && !strings.ContainsRune("+ -()./", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanName trims a name and drops the bidirectional marks WhatsApp puts
+// around some of them.
+func cleanName(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.Map(func(c rune) rune {
+		switch {
+		case c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069'):
+			return -1
+		}
+		return c
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// eventJIDs returns the JIDs a group event's ZTEXT names: a list of JIDs,
+// or the author of a rename kept as JSON.
+func eventJIDs(text string) []string {
+	if subject, author, ok := parseSubjectJSON(text); ok {
+		_ = subject
+		if author != "" {
+			return []string{author}
+		}
+		return nil
+	}
+	var out []string
+	for _, f := range strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ';' || unicode.IsSpace(c) }) {
+		if isPersonJID(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// parseSubjectJSON reads the {"subject": …, "author": …} newer databases
+// keep for a rename.
+func parseSubjectJSON(text string) (subject, author string, ok bool) {
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "{") || !strings.HasSuffix(t, "}") {
+		return "", "", false
+	}
+	var v struct {
+		Subject *string `json:"subject"`
+		Author  *string `json:"author"`
+	}
+	if json.Unmarshal([]byte(t), &v) != nil || v.Subject == nil {
+		return "", "", false
+	}
+	if v.Author != nil && isPersonJID(*v.Author) {
+		author = *v.Author
+	}
+	return *v.Subject, author, true
+}
+
+// chatSelector picks chats by --chat: a name (any case), a JID, or a phone
+// number in any spelling.
+type chatSelector struct {
+	text   string
+	digits string
+}
+
+func selector(v string) *chatSelector {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	s := &chatSelector{text: strings.ToLower(v)}
+	if isPhoneLike(v) {
+		s.digits = onlyDigits(v)
+	}
+	return s
+}
+
+func (s *chatSelector) matches(r *reader, c session) bool {
+	jids := []string{c.jid, c.ident, r.canon(c.jid)}
+	for _, j := range jids {
+		if j == "" {
+			continue
+		}
+		if strings.ToLower(j) == s.text || strings.ToLower(userOf(j)) == s.text {
+			return true
+		}
+		if s.digits != "" && isPhoneJID(j) && userOf(j) == s.digits {
+			return true
+		}
+	}
+	names := []string{c.partner}
+	if !c.group {
+		names = append(names, r.person(c.jid, "", "").Name)
+	}
+	for _, n := range names {
+		if n = strings.ToLower(cleanName(n)); n != "" && (n == s.text || strings.TrimPrefix(n, "~ ") == s.text) {
+			return true
+		}
+	}
+	return false
+}

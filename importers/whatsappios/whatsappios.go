@@ -1,0 +1,378 @@
+// Package whatsappios reads WhatsApp's iPhone database, ChatStorage.sqlite
+// (format "whatsapp-ios"): the file itself, a folder or zip that holds it
+// (the app's shared container, with its Message/Media folder), or an
+// unencrypted iTunes/Finder backup folder, where the database and every
+// media file are found through the backup's Manifest.db.
+//
+// Every database is opened read-only (SQLite's immutable mode); an input
+// inside a zip, on standard input, or with an unmerged write-ahead log is
+// first copied to a private temporary folder that Close removes. The reader
+// goes one chat at a time: a few aggregate queries learn the chat's
+// participants before the chat is yielded, then a database cursor yields its
+// messages one by one, so memory does not grow with the size of a chat.
+// Message positions name the database file and the message's row id
+// (ZWAMESSAGE.Z_PK).
+//
+// Times are ZMESSAGEDATE, seconds since 2001-01-01 UTC, read as instants
+// and shown in Options.TZ; a chat whose times carry fractions of a second
+// has millisecond precision, otherwise second precision.
+package whatsappios
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/chatferry/chatferry/importers"
+)
+
+// FormatName is the name users give to --from.
+const FormatName = "whatsapp-ios"
+
+func init() {
+	importers.Register(importers.Format{
+		Name:    FormatName,
+		Summary: "WhatsApp's iPhone database ChatStorage.sqlite, or an unencrypted iPhone backup folder",
+		Options: []importers.Option{
+			{Name: "chat", Help: "import only the chat with this name, number or JID (default: every chat)"},
+			{Name: "media", Help: "folder that holds WhatsApp's Message/Media folder (default: beside the database)"},
+			{Name: "app", Help: "in an iPhone backup, read \"whatsapp\" or \"business\" (default: WhatsApp, else Business)"},
+		},
+		Detect: detect,
+		Open:   Open,
+	})
+}
+
+// Names of files in WhatsApp's shared container and in an iPhone backup.
+const (
+	databaseName = "ChatStorage.sqlite"
+	manifestName = "Manifest.db"
+	// databaseFileID is the backup's name for the personal app's
+	// database: SHA-1 of "<domain>-ChatStorage.sqlite".
+	databaseFileID = "7c7fba66680ef796b916b067077cc246adacf01d"
+)
+
+var sqliteMagic = []byte("SQLite format 3\x00")
+
+func detect(p *importers.Probe) int {
+	if p.Kind == importers.File {
+		if !bytes.HasPrefix(p.Head, sqliteMagic) {
+			return 0
+		}
+		name := ""
+		if len(p.Entries) > 0 {
+			name = path.Base(p.Entries[0])
+		}
+		switch {
+		case isDatabaseName(name), name == databaseFileID:
+			return 95
+		case strings.EqualFold(name, manifestName):
+			return 60 // an iPhone backup, named by its manifest
+		case bytes.Contains(p.Head, []byte("ZWAMESSAGE")), bytes.Contains(p.Head, []byte("ZWACHATSESSION")):
+			return 90
+		}
+		return 0
+	}
+	for _, e := range p.Entries {
+		if isDatabaseName(path.Base(e)) && p.HasPrefix(e, sqliteMagic) {
+			return 95
+		}
+	}
+	// A backup: Manifest.db at the top (probed directly, since a large
+	// backup lists thousands of hashed files before it).
+	if h := p.HeadOf(manifestName); h != nil {
+		if bytes.HasPrefix(h, sqliteMagic) {
+			return 70
+		}
+		return 50 // encrypted: Open explains
+	}
+	for _, e := range p.Entries {
+		if strings.Count(e, "/") == 1 && path.Base(e) == manifestName {
+			return 60
+		}
+	}
+	return 0
+}
+
+func isDatabaseName(name string) bool {
+	return strings.EqualFold(name, databaseName)
+}
+
+// located is where the database and its media are.
+type located struct {
+	dbName  string // the database's name in the source, for messages
+	dbPath  string // a local path SQLite can open
+	copied  bool   // dbPath is a private copy that may be opened writable
+	media   fs.FS  // where ZMEDIALOCALPATH resolves, nil if nowhere
+	prefix  string // folder of media inside media ("" or "Message")
+	backup  *backup
+	lidPath string // LID.sqlite, when present
+	tmp     string // the private temporary folder, once made
+	cleanup []func() error
+}
+
+func (l *located) close() error {
+	var first error
+	for i := len(l.cleanup) - 1; i >= 0; i-- {
+		if err := l.cleanup[i](); err != nil && first == nil {
+			first = err
+		}
+	}
+	l.cleanup = nil
+	return first
+}
+
+// Open starts reading src.
+func Open(ctx context.Context, src *importers.Source, opts importers.Options) (importers.Reader, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	loc := &located{}
+	if err := locate(src, opts, loc); err != nil {
+		loc.close()
+		return nil, err
+	}
+	r, err := newReader(ctx, src, opts, loc)
+	if err != nil {
+		loc.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func locate(src *importers.Source, opts importers.Options, loc *located) error {
+	var err error
+	switch src.Kind {
+	case importers.File:
+		if strings.EqualFold(src.Name, manifestName) {
+			return locateBackup(src, opts, ".", loc)
+		}
+		err = locateDatabase(src, src.Name, loc)
+	default:
+		var root string
+		root, err = findInput(src)
+		if err != nil {
+			return err
+		}
+		if path.Base(root) == manifestName {
+			return locateBackup(src, opts, path.Dir(root), loc)
+		}
+		err = locateDatabase(src, root, loc)
+	}
+	if err != nil {
+		return err
+	}
+	return mediaOption(opts, loc)
+}
+
+// findInput returns the name of the backup manifest or the database inside
+// a folder or zip: Manifest.db at the top or one folder down, else the
+// shallowest ChatStorage.sqlite.
+func findInput(src *importers.Source) (string, error) {
+	if _, err := fs.Stat(src.FS, manifestName); err == nil {
+		return manifestName, nil
+	}
+	if _, err := fs.Stat(src.FS, databaseName); err == nil {
+		return databaseName, nil
+	}
+	files, err := src.Files()
+	if err != nil {
+		return "", err
+	}
+	var dbs, manifests []string
+	for _, f := range files {
+		switch base := path.Base(f); {
+		case isDatabaseName(base):
+			dbs = append(dbs, f)
+		case base == manifestName && strings.Count(f, "/") == 1:
+			manifests = append(manifests, f)
+		}
+	}
+	byDepth := func(l []string) {
+		sort.SliceStable(l, func(i, j int) bool { return strings.Count(l[i], "/") < strings.Count(l[j], "/") })
+	}
+	byDepth(dbs)
+	switch {
+	case len(manifests) == 1:
+		return manifests[0], nil
+	case len(manifests) > 1:
+		return "", fmt.Errorf("%s holds %d iPhone backups (%s); point chatferry at one of them",
+			src.Path, len(manifests), strings.Join(manifests, ", "))
+	case len(dbs) > 0:
+		return dbs[0], nil
+	}
+	return "", &importers.NotRecognisedError{Path: src.Path,
+		Reason: "no ChatStorage.sqlite and no iPhone backup (Manifest.db) inside"}
+}
+
+// locateDatabase uses the database name of src; media resolves beside it.
+func locateDatabase(src *importers.Source, name string, loc *located) error {
+	if err := checkSQLite(src, name); err != nil {
+		return err
+	}
+	p, copied, err := localFile(src, name, loc)
+	if err != nil {
+		return err
+	}
+	loc.dbName, loc.dbPath, loc.copied = name, p, copied
+	if copied, err := withWAL(src, name, name+"-wal", loc); err != nil {
+		return err
+	} else if copied != "" {
+		loc.dbPath, loc.copied = copied, true
+	}
+	dir := path.Dir(name)
+	media := src.FS
+	if dir != "." {
+		if media, err = fs.Sub(src.FS, dir); err != nil {
+			return err
+		}
+	}
+	loc.media = media
+	if _, err := fs.Stat(media, "Message"); err == nil {
+		loc.prefix = "Message"
+	}
+	if lid := path.Join(dir, "LID.sqlite"); checkSQLite(src, lid) == nil {
+		if p, _, err := localFile(src, lid, loc); err == nil {
+			loc.lidPath = p
+		}
+	}
+	return nil
+}
+
+func mediaOption(opts importers.Options, loc *located) error {
+	dir := opts.Values.Get("media")
+	if dir == "" {
+		return nil
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("--media: %w", err)
+	}
+	loc.cleanup = append(loc.cleanup, root.Close)
+	loc.media, loc.prefix, loc.backup = root.FS(), "", nil
+	if fi, err := fs.Stat(loc.media, "Message"); err == nil && fi.IsDir() {
+		loc.prefix = "Message"
+	}
+	return nil
+}
+
+// checkSQLite reports whether name in src is an SQLite database.
+func checkSQLite(src *importers.Source, name string) error {
+	f, err := openInput(src, name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteMagic))
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, sqliteMagic) {
+		return &importers.NotRecognisedError{Path: src.Display(name), Reason: "not an SQLite database"}
+	}
+	return nil
+}
+
+// onDisk reports whether the files of src are on disk, where SQLite reads
+// them itself.
+func onDisk(src *importers.Source) bool {
+	return src.Kind != importers.Zip && src.Path != "-"
+}
+
+// diskPath is where name of an on-disk source is.
+func diskPath(src *importers.Source, name string) string {
+	base := src.Path
+	if src.Kind == importers.File {
+		base = filepath.Dir(src.Path)
+	}
+	return filepath.Join(base, filepath.FromSlash(name))
+}
+
+// openInput opens name in src the way its database will be read: from
+// disk where SQLite reads it in place, else through the source.
+func openInput(src *importers.Source, name string) (io.ReadCloser, error) {
+	if onDisk(src) {
+		return os.Open(diskPath(src, name))
+	}
+	return src.FS.Open(name)
+}
+
+// localFile returns a path SQLite can open for name in src: the file
+// itself when it is on disk, else a private copy (from a zip or standard
+// input).
+func localFile(src *importers.Source, name string, loc *located) (string, bool, error) {
+	if onDisk(src) {
+		return diskPath(src, name), false, nil
+	}
+	p, err := copyOut(src.FS, name, loc)
+	return p, true, err
+}
+
+// copyOut copies name from fsys into the private temporary folder.
+func copyOut(fsys fs.FS, name string, loc *located) (string, error) {
+	dir, err := tempDir(loc)
+	if err != nil {
+		return "", err
+	}
+	in, err := fsys.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	dst := filepath.Join(dir, strings.ReplaceAll(name, "/", "_"))
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("copying %s: %w", name, err)
+	}
+	return dst, nil
+}
+
+func tempDir(loc *located) (string, error) {
+	if loc.tmp != "" {
+		return loc.tmp, nil
+	}
+	dir, err := os.MkdirTemp("", "chatferry-ios-*")
+	if err != nil {
+		return "", err
+	}
+	loc.tmp = dir
+	loc.cleanup = append(loc.cleanup, func() error { return os.RemoveAll(dir) })
+	return dir, nil
+}
+
+// withWAL copies the database and its write-ahead log into the private
+// folder when the log holds data, so that SQLite merges it into the copy
+// and not into the user's files. It returns the copy's path, or "" when
+// there is no log to merge.
+func withWAL(src *importers.Source, db, wal string, loc *located) (string, error) {
+	fi, err := fs.Stat(src.FS, wal)
+	if err != nil || fi.Size() == 0 {
+		return "", nil
+	}
+	dbCopy, err := copyOut(src.FS, db, loc)
+	if err != nil {
+		return "", err
+	}
+	walCopy, err := copyOut(src.FS, wal, loc)
+	if err != nil {
+		return "", err
+	}
+	if err := os.Rename(walCopy, dbCopy+"-wal"); err != nil {
+		return "", err
+	}
+	return dbCopy, nil
+}
+
+var errClosed = errors.New("whatsapp-ios: reader is closed")
