@@ -3,6 +3,7 @@ package whatsappios
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -16,9 +17,10 @@ type chatState struct {
 	ids     map[string]model.ParticipantID // canonical JID → participant
 	names   map[model.ParticipantID]string
 	partner model.ParticipantID // the other person of a direct chat
-	// stanzaChat is set once the chat's stanza ids are in the temporary
+	// stanzaReady is set once the chat's stanza ids are in the temporary
 	// table.
 	stanzaReady bool
+	recent      recentMessages
 }
 
 // pid returns the participant of jid, or "" when the chat has none.
@@ -92,37 +94,50 @@ func (r *reader) newChatState(c session) (*chatState, error) {
 		chat.Title = c.jid
 	}
 
-	var err error
-	if c.group && r.sch.table("ZWAGROUPMEMBER") {
-		err = r.eachRow(`SELECT ZMEMBERJID, `+r.sch.col("g", "ZWAGROUPMEMBER", "ZCONTACTNAME")+`, `+
-			r.sch.col("g", "ZWAGROUPMEMBER", "ZFIRSTNAME")+` FROM ZWAGROUPMEMBER g WHERE g.ZCHATSESSION = ? ORDER BY g.Z_PK`,
-			func(v []any) { addJID(asString(v[0]), asString(v[1]), asString(v[2])) }, c.pk)
-		if err == nil && r.sch.has("ZWAMESSAGE", "ZGROUPMEMBER") {
-			err = r.eachRow(`SELECT ZMEMBERJID, `+r.sch.col("g", "ZWAGROUPMEMBER", "ZCONTACTNAME")+`, `+
-				r.sch.col("g", "ZWAGROUPMEMBER", "ZFIRSTNAME")+` FROM ZWAGROUPMEMBER g
-				WHERE g.Z_PK IN (SELECT ZGROUPMEMBER FROM ZWAMESSAGE WHERE ZCHATSESSION = ?) ORDER BY g.Z_PK`,
-				func(v []any) { addJID(asString(v[0]), asString(v[1]), asString(v[2])) }, c.pk)
-		}
-	}
-	if err == nil && r.sch.has("ZWAMESSAGE", "ZFROMJID") {
-		member := ""
-		if r.sch.has("ZWAMESSAGE", "ZGROUPMEMBER") {
-			member = "AND ZGROUPMEMBER IS NULL"
-		}
-		err = r.eachRow(`SELECT DISTINCT ZFROMJID FROM ZWAMESSAGE WHERE ZCHATSESSION = ? AND ZISFROMME = 0 `+member+`
-			AND ZFROMJID IS NOT NULL AND ZFROMJID <> ? ORDER BY 1`,
-			func(v []any) { addJID(asString(v[0]), "", "") }, c.pk, c.jid)
-	}
-	if err == nil && r.sch.has("ZWAMESSAGE", "ZGROUPEVENTTYPE") {
-		err = r.eachRow(`SELECT ZTEXT FROM ZWAMESSAGE WHERE ZCHATSESSION = ? AND ZMESSAGETYPE = 6 AND ZTEXT LIKE '%@%' ORDER BY Z_PK`,
+	members := map[int64]string{} // ZWAGROUPMEMBER.Z_PK → JID
+	memberQuery := func(where string, args ...any) error {
+		return r.eachRow(`SELECT g.Z_PK, g.ZMEMBERJID, `+r.sch.col("g", "ZWAGROUPMEMBER", "ZCONTACTNAME")+`, `+
+			r.sch.col("g", "ZWAGROUPMEMBER", "ZFIRSTNAME")+` FROM ZWAGROUPMEMBER g WHERE `+where+` ORDER BY g.Z_PK`,
 			func(v []any) {
-				for _, jid := range eventJIDs(asString(v[0])) {
-					addJID(jid, "", "")
-				}
-			}, c.pk)
+				members[asInt(v[0])] = asString(v[1])
+				addJID(asString(v[1]), asString(v[2]), asString(v[3]))
+			}, args...)
 	}
-	if err == nil && r.sch.has("ZWAMESSAGEINFO", "ZRECEIPTINFO") {
-		err = r.eachRow(`SELECT mi.ZRECEIPTINFO FROM ZWAMESSAGE m `+r.infoJoin()+` WHERE m.ZCHATSESSION = ? AND mi.ZRECEIPTINFO IS NOT NULL ORDER BY m.Z_PK`,
+	hasMembers := r.sch.has("ZWAGROUPMEMBER", "ZMEMBERJID")
+	if c.group && hasMembers && r.sch.has("ZWAGROUPMEMBER", "ZCHATSESSION") {
+		if err := memberQuery("g.ZCHATSESSION = ?", c.pk); err != nil {
+			return nil, r.dbError(err)
+		}
+	}
+	sv, err := r.survey(c)
+	if err != nil {
+		return nil, r.dbError(err)
+	}
+	var other []string // members the chat's own list lacks
+	for _, row := range sv.rows {
+		if _, ok := members[row.member]; row.member != 0 && !ok && hasMembers {
+			members[row.member] = ""
+			other = append(other, fmt.Sprint(row.member))
+		}
+	}
+	if len(other) > 0 {
+		if err := memberQuery("g.Z_PK IN (" + strings.Join(other, ",") + ")"); err != nil {
+			return nil, r.dbError(err)
+		}
+	}
+	unknown := false
+	for _, row := range sv.rows {
+		addJID(row.from, "", "")
+		for _, jid := range eventJIDs(row.eventText) {
+			addJID(jid, "", "")
+		}
+		named := members[row.member] != "" || isPersonJID(row.from)
+		if c.group && !row.fromMe && !named && row.typ != typeGroupEvent && row.typ != typeNotice && row.typ != typeCall {
+			unknown = true
+		}
+	}
+	if r.sch.has("ZWAMESSAGEINFO", "ZRECEIPTINFO") {
+		err := r.eachRow(`SELECT mi.ZRECEIPTINFO FROM ZWAMESSAGE m `+r.infoJoin()+` WHERE m.ZCHATSESSION = ? AND mi.ZRECEIPTINFO IS NOT NULL ORDER BY m.Z_PK`,
 			func(v []any) {
 				for _, re := range parseReactions(asBytes(v[0])) {
 					if !re.Own {
@@ -130,20 +145,14 @@ func (r *reader) newChatState(c session) (*chatState, error) {
 					}
 				}
 			}, c.pk)
-	}
-	if err == nil && c.group {
-		var need bool
-		need, err = r.needsUnknown(c)
-		if need {
-			add(model.Participant{ID: unknownID, Name: "Unknown"})
+		if err != nil {
+			return nil, r.dbError(err)
 		}
 	}
-	if err != nil {
-		return nil, r.dbError(err)
+	if unknown {
+		add(model.Participant{ID: unknownID, Name: "Unknown"})
 	}
-	if err := r.chatStats(cs); err != nil {
-		return nil, err
-	}
+	r.chatStats(cs, sv)
 	return cs, nil
 }
 
@@ -173,44 +182,88 @@ func (r *reader) eachRow(q string, fn func([]any), args ...any) error {
 	return rows.Err()
 }
 
-// needsUnknown reports whether a group has a message from someone the
-// database does not name.
-func (r *reader) needsUnknown(c session) (bool, error) {
-	s := r.sch
-	member := "1"
-	if s.has("ZWAMESSAGE", "ZGROUPMEMBER") && s.table("ZWAGROUPMEMBER") {
-		member = "g.ZMEMBERJID IS NULL"
-	}
-	from := "1"
-	if s.has("ZWAMESSAGE", "ZFROMJID") {
-		from = "(m.ZFROMJID IS NULL OR m.ZFROMJID = ?2 OR m.ZFROMJID NOT LIKE '%@%')"
-	}
-	q := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM ZWAMESSAGE m %s WHERE m.ZCHATSESSION = ?1 AND m.ZISFROMME = 0
-		AND %s AND %s AND coalesce(m.ZMESSAGETYPE, 0) NOT IN (6, 10, 59))`, r.memberJoin(), member, from)
-	var n int64
-	err := r.aux.QueryRowContext(r.ctx, q, c.pk, c.jid).Scan(&n)
-	return n != 0, err
+// survey is one pass over a chat's messages, grouped by what must be known
+// before the first of them: who wrote them, what kinds they are, and
+// whether their times have fractions of a second.
+type survey struct {
+	rows       []surveyRow
+	fractional bool
 }
 
-// chatStats sets the chat's time precision and its warnings from one pass
-// over the kinds of its messages.
-func (r *reader) chatStats(cs *chatState) error {
+type surveyRow struct {
+	typ, event int64
+	member     int64  // ZGROUPMEMBER
+	from       string // ZFROMJID of a message from someone no member row names
+	eventText  string // ZTEXT of a group event that names people
+	fromMe     bool
+	count      int64
+}
+
+func (r *reader) survey(c session) (survey, error) {
 	s := r.sch
-	event := s.col("m", "ZWAMESSAGE", "ZGROUPEVENTTYPE")
+	m := func(col string) string { return s.col("m", "ZWAMESSAGE", col) }
+	member := m("ZGROUPMEMBER")
+	from := "NULL"
+	if s.has("ZWAMESSAGE", "ZFROMJID") {
+		from = fmt.Sprintf("CASE WHEN coalesce(m.ZISFROMME, 0) = 0 AND %s IS NULL AND m.ZFROMJID <> ?2 THEN m.ZFROMJID END", member)
+	}
+	eventText := fmt.Sprintf("CASE WHEN m.ZMESSAGETYPE = 6 AND %[1]s LIKE '%%@%%' THEN %[1]s END", m("ZTEXT"))
 	frac := "0"
 	if s.has("ZWAMESSAGE", "ZMESSAGEDATE") {
-		frac = "max(typeof(m.ZMESSAGEDATE) = 'real' AND m.ZMESSAGEDATE <> CAST(m.ZMESSAGEDATE AS INTEGER))"
+		frac = "typeof(m.ZMESSAGEDATE) = 'real' AND m.ZMESSAGEDATE <> CAST(m.ZMESSAGEDATE AS INTEGER)"
 	}
-	q := fmt.Sprintf(`SELECT %s, %s, count(*), %s FROM ZWAMESSAGE m WHERE m.ZCHATSESSION = ? GROUP BY 1, 2 ORDER BY 1, 2`,
-		s.col("m", "ZWAMESSAGE", "ZMESSAGETYPE"), event, frac)
+	// The rows are grouped here rather than by SQLite, whose grouping
+	// sorts every row: only a few distinct groups are kept.
+	q := fmt.Sprintf(`SELECT %s, %s, %s, %s, %s, %s, %s FROM ZWAMESSAGE m WHERE m.ZCHATSESSION = ?1`,
+		m("ZMESSAGETYPE"), m("ZGROUPEVENTTYPE"), member, from, eventText, m("ZISFROMME"), frac)
+	var sv survey
+	index := map[surveyRow]int{}
+	err := r.eachRow(q, func(v []any) {
+		k := surveyRow{typ: asInt(v[0]), event: asInt(v[1]), member: asInt(v[2]),
+			from: asString(v[3]), eventText: asString(v[4]), fromMe: asInt(v[5]) == 1}
+		if asInt(v[6]) != 0 {
+			sv.fractional = true
+		}
+		i, ok := index[k]
+		if !ok {
+			if len(index) >= maxSurveyGroups {
+				return // a chat this varied is not real; the main pass copes
+			}
+			i = len(sv.rows)
+			index[k] = i
+			sv.rows = append(sv.rows, k)
+		}
+		sv.rows[i].count++
+	}, c.pk, c.jid)
+	sort.Slice(sv.rows, func(i, j int) bool { return sv.rows[i].less(&sv.rows[j]) })
+	return sv, err
+}
+
+// maxSurveyGroups bounds the memory of a survey.
+const maxSurveyGroups = 100_000
+
+func (a *surveyRow) less(b *surveyRow) bool {
+	switch {
+	case a.typ != b.typ:
+		return a.typ < b.typ
+	case a.event != b.event:
+		return a.event < b.event
+	case a.member != b.member:
+		return a.member < b.member
+	case a.from != b.from:
+		return a.from < b.from
+	case a.eventText != b.eventText:
+		return a.eventText < b.eventText
+	}
+	return !a.fromMe && b.fromMe
+}
+
+// chatStats sets the chat's time precision and its warnings.
+func (r *reader) chatStats(cs *chatState, sv survey) {
 	var unknownTypes, unknownEvents []string
 	var nUnknown, nEvents, nPolls int64
-	fractional := false
-	err := r.eachRow(q, func(v []any) {
-		typ, ev, n := asInt(v[0]), asInt(v[1]), asInt(v[2])
-		if asInt(v[3]) != 0 {
-			fractional = true
-		}
+	for _, row := range sv.rows {
+		typ, ev, n := row.typ, row.event, row.count
 		switch {
 		case !knownType(typ):
 			nUnknown += n
@@ -221,12 +274,9 @@ func (r *reader) chatStats(cs *chatState) error {
 			nEvents += n
 			unknownEvents = appendUnique(unknownEvents, fmt.Sprintf("%d/%d", typ, ev))
 		}
-	}, cs.s.pk)
-	if err != nil {
-		return r.dbError(err)
 	}
 	cs.chat.TimePrecision = model.PrecisionSecond
-	if fractional {
+	if sv.fractional {
 		cs.chat.TimePrecision = model.PrecisionMillisecond
 	}
 	pos := model.Pos{File: r.loc.dbName}
@@ -245,7 +295,6 @@ func (r *reader) chatStats(cs *chatState) error {
 			Text: fmt.Sprintf("%s: only the question is kept; chatferry does not read poll options and votes from this database",
 				count(nPolls, "poll"))})
 	}
-	return nil
 }
 
 // count says "1 message", "2 messages".

@@ -39,6 +39,14 @@ func openDB(p string, writable bool) (*sql.DB, error) {
 	return db, nil
 }
 
+// tune gives a connection a page cache of fixed size (8 MiB), larger than
+// SQLite's default, for the lookups of replies. The database is not memory
+// mapped: that would make the process's resident size grow with the file.
+func tune(ctx context.Context, c *sql.Conn) error {
+	_, err := c.ExecContext(ctx, "PRAGMA cache_size = -8192")
+	return err
+}
+
 // schema records which tables and columns a database has, so queries can
 // read what an older or newer WhatsApp version stores and leave out what it
 // does not.

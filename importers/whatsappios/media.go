@@ -1,6 +1,7 @@
 package whatsappios
 
 import (
+	"errors"
 	"io/fs"
 	"path"
 	"strings"
@@ -125,11 +126,47 @@ func (r *reader) resolve(stored string) (string, int64, error) {
 				continue
 			}
 		}
-		if fi, err := fs.Stat(r.loc.media, c); err == nil && fi.Mode().IsRegular() {
+		if r.loc.backup == nil && r.inMissingDir(c) {
+			continue
+		}
+		fi, err := fs.Stat(r.loc.media, c)
+		if err == nil && fi.Mode().IsRegular() {
 			return c, fi.Size(), nil
+		}
+		if r.loc.backup == nil && errors.Is(err, fs.ErrNotExist) {
+			r.noteMissingDir(path.Dir(c))
 		}
 	}
 	return "", 0, nil
+}
+
+// inMissingDir reports whether a folder above name is known to be
+// missing, so that a chat whose media were not copied costs one look per
+// folder, not one per file.
+func (r *reader) inMissingDir(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] == '/' && r.missingDirs[name[:i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// noteMissingDir records the highest missing folder on the way to dir.
+func (r *reader) noteMissingDir(dir string) {
+	if r.missingDirs == nil || len(r.missingDirs) > 4096 {
+		r.missingDirs = map[string]bool{}
+	}
+	top := ""
+	for d := dir; d != "." && d != "/" && d != ""; d = path.Dir(d) {
+		if _, err := fs.Stat(r.loc.media, d); err == nil {
+			break
+		}
+		top = d
+	}
+	if top != "" {
+		r.missingDirs[top] = true
+	}
 }
 
 // mimeOf returns the MIME type a media item stores (in ZVCARDSTRING), or

@@ -3,8 +3,8 @@ package whatsappios
 import (
 	"database/sql"
 	"errors"
-	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,6 +68,7 @@ type row struct {
 	hasLoc    bool
 	metadata  []byte
 	receipt   []byte
+	quoted    quoted
 }
 
 func (r *reader) row() row {
@@ -79,6 +80,9 @@ func (r *reader) row() row {
 		path: asString(v[cPath]), title: asString(v[cTitle]), size: asInt(v[cSize]),
 		vcard: asString(v[cVCardString]), vcardName: asString(v[cVCardName]), duration: asInt(v[cDuration]),
 		metadata: asBytes(v[cMetadata]), receipt: asBytes(v[cReceipt]),
+	}
+	if v[cQuotedPK] != nil {
+		w.quoted.set(v[cQuotedPK : cQuotedTitle+1])
 	}
 	w.date, w.hasDate = asFloat(v[cDate])
 	lat, okLat := asFloat(v[cLatitude])
@@ -100,7 +104,7 @@ func (r *reader) timestamp(sec float64, ok bool) model.Timestamp {
 // convert turns a row into a message of chat cs.
 func (r *reader) convert(cs *chatState, w *row) (*model.Message, error) {
 	m := &model.Message{
-		ID:        model.MessageID(fmt.Sprint(w.pk)),
+		ID:        model.MessageID(strconv.FormatInt(w.pk, 10)),
 		Time:      r.timestamp(w.date, w.hasDate),
 		Source:    model.Pos{File: r.loc.dbName, Line: int(w.pk)},
 		Text:      w.text,
@@ -187,85 +191,80 @@ func (r *reader) sender(cs *chatState, w *row) model.ParticipantID {
 }
 
 // reply links a reply to the message it answers: ZPARENTMESSAGE when it
-// is in the same chat, else the quoted stanza id of the media item's
-// metadata.
+// is in the same chat (joined by the message query), else the quoted
+// stanza id of the media item's metadata.
 func (r *reader) reply(cs *chatState, w *row, m *model.Message) error {
-	if w.parent > 0 && w.parent != w.pk {
-		ok, err := r.quoteRow(cs, w.parent, m)
-		if err != nil || ok {
-			return err
-		}
+	if w.quoted.pk > 0 {
+		r.quote(cs, &w.quoted, m)
+		return nil
 	}
 	q := parseQuote(w.metadata)
 	if q.Stanza == "" {
 		return nil
 	}
-	pk, err := r.findStanza(cs, q.Stanza)
+	found, err := r.findStanza(cs, q.Stanza, &w.quoted)
 	if err != nil {
 		return err
 	}
-	if pk > 0 && pk != w.pk {
-		if ok, err := r.quoteRow(cs, pk, m); err != nil || ok {
-			return err
-		}
+	if found && w.quoted.pk != w.pk {
+		r.quote(cs, &w.quoted, m)
+		return nil
 	}
 	// The answered message is not in the database: keep what is known.
 	m.Quote = &model.Quote{Sender: r.pid(cs, q.JID)}
 	return nil
 }
 
-// quoteRow makes m answer the message with row id pk, if that is in the
-// same chat.
-func (r *reader) quoteRow(cs *chatState, pk int64, m *model.Message) (bool, error) {
-	var chat, fromMe, text, member, from, title any
-	err := r.parentStmt.QueryRowContext(r.ctx, pk).Scan(&chat, &fromMe, &text, &member, &from, &title)
+// quoted is what a reply shows of the message it answers.
+type quoted struct {
+	pk                 int64
+	fromMe             bool
+	text, member, from string
+	title              string
+}
+
+func (q *quoted) set(v []any) {
+	*q = quoted{pk: asInt(v[0]), fromMe: asInt(v[1]) == 1, text: asString(v[2]), member: asString(v[3]),
+		from: asString(v[4]), title: asString(v[5])}
+}
+
+func (r *reader) quote(cs *chatState, q *quoted, m *model.Message) {
+	parent := row{fromMe: q.fromMe, memberJID: q.member, fromJID: q.from}
+	m.ReplyTo = model.MessageID(strconv.FormatInt(q.pk, 10))
+	m.Quote = &model.Quote{Sender: r.sender(cs, &parent), Text: orDefault(q.text, q.title)}
+}
+
+// findStanza looks up the message of chat cs with a stanza id, and reports
+// whether there is one.
+func (r *reader) findStanza(cs *chatState, stanza string, q *quoted) (bool, error) {
+	if e, ok := cs.recent.get(stanza); ok {
+		*q = e
+		return true, nil
+	}
+	if r.stanzaStmt == nil {
+		return false, nil
+	}
+	if r.stanzaTemp && !cs.stanzaReady {
+		for _, sq := range []string{
+			`DELETE FROM stanza`,
+			`INSERT OR IGNORE INTO stanza SELECT ZSTANZAID, Z_PK FROM ZWAMESSAGE WHERE ZCHATSESSION = ? AND ZSTANZAID IS NOT NULL ORDER BY Z_PK`,
+		} {
+			if _, err := r.aux.ExecContext(r.ctx, sq, cs.s.pk); err != nil {
+				return false, r.fail(r.dbError(err))
+			}
+		}
+		cs.stanzaReady = true
+	}
+	var v [6]any
+	err := r.stanzaStmt.QueryRowContext(r.ctx, stanza, cs.s.pk).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5])
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, r.fail(r.dbError(err))
 	}
-	if asInt(chat) != cs.s.pk {
-		return false, nil
-	}
-	parent := row{fromMe: asInt(fromMe) == 1, memberJID: asString(member), fromJID: asString(from)}
-	m.ReplyTo = model.MessageID(fmt.Sprint(pk))
-	m.Quote = &model.Quote{Sender: r.sender(cs, &parent), Text: orDefault(asString(text), asString(title))}
+	q.set(v[:])
 	return true, nil
-}
-
-// findStanza returns the row id of the message of chat cs with a stanza
-// id, or 0.
-func (r *reader) findStanza(cs *chatState, stanza string) (int64, error) {
-	if r.stanzaStmt == nil {
-		return 0, nil
-	}
-	var args []any
-	if r.stanzaTemp {
-		if !cs.stanzaReady {
-			for _, q := range []string{
-				`DELETE FROM stanza`,
-				`INSERT OR IGNORE INTO stanza SELECT ZSTANZAID, Z_PK FROM ZWAMESSAGE WHERE ZCHATSESSION = ? AND ZSTANZAID IS NOT NULL ORDER BY Z_PK`,
-			} {
-				if _, err := r.aux.ExecContext(r.ctx, q, cs.s.pk); err != nil {
-					return 0, r.fail(r.dbError(err))
-				}
-			}
-			cs.stanzaReady = true
-		}
-		args = []any{stanza}
-	} else {
-		args = []any{stanza, cs.s.pk}
-	}
-	var pk int64
-	err := r.stanzaStmt.QueryRowContext(r.ctx, args...).Scan(&pk)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, r.fail(r.dbError(err))
-	}
-	return pk, nil
 }
 
 // reactions reads a message's reactions from its receipt info.
@@ -325,4 +324,59 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// recentMessages remembers what replies need of a chat's latest messages,
+// by stanza id, so that the usual reply, to a message shortly before it,
+// needs no query. It holds at most recentSize messages, and no text
+// longer than recentText bytes.
+type recentMessages struct {
+	byStanza map[string]int
+	ring     []recentEntry
+	next     int
+}
+
+type recentEntry struct {
+	stanza string
+	q      quoted
+}
+
+const (
+	recentSize = 4096
+	recentText = 4096
+)
+
+func (rm *recentMessages) add(stanza string, w *row) {
+	if stanza == "" || len(w.text) > recentText || len(w.title) > recentText {
+		return
+	}
+	if rm.byStanza == nil {
+		rm.byStanza = make(map[string]int, recentSize)
+		rm.ring = make([]recentEntry, 0, recentSize)
+	}
+	if _, dup := rm.byStanza[stanza]; dup {
+		return // the first message with an id is the one a lookup finds
+	}
+	e := recentEntry{stanza: stanza, q: quoted{pk: w.pk, fromMe: w.fromMe, text: w.text,
+		member: w.memberJID, from: w.fromJID, title: w.title}}
+	if len(rm.ring) < recentSize {
+		rm.byStanza[stanza] = len(rm.ring)
+		rm.ring = append(rm.ring, e)
+		return
+	}
+	old := rm.ring[rm.next]
+	if rm.byStanza[old.stanza] == rm.next {
+		delete(rm.byStanza, old.stanza)
+	}
+	rm.ring[rm.next] = e
+	rm.byStanza[stanza] = rm.next
+	rm.next = (rm.next + 1) % recentSize
+}
+
+func (rm *recentMessages) get(stanza string) (quoted, bool) {
+	i, ok := rm.byStanza[stanza]
+	if !ok {
+		return quoted{}, false
+	}
+	return rm.ring[i].q, true
 }

@@ -59,14 +59,14 @@ type reader struct {
 	lidPhone    map[string]string // @lid JID → phone JID
 
 	msgQuery   string
-	parentStmt *sql.Stmt
 	stanzaStmt *sql.Stmt
 	stanzaTemp bool // stanza ids are looked up in a temporary table
 
-	cs   *chatState
-	rows *sql.Rows
-	vals []any
-	ptrs []any
+	cs          *chatState
+	missingDirs map[string]bool // media folders known not to exist
+	rows        *sql.Rows
+	vals        []any
+	ptrs        []any
 
 	done, total int64
 	err         error
@@ -91,6 +91,11 @@ func newReader(ctx context.Context, src *importers.Source, opts importers.Option
 	}
 	if r.aux, err = r.db.Conn(ctx); err != nil {
 		return fail(fmt.Errorf("%s: %w", r.display, err))
+	}
+	for _, c := range []*sql.Conn{r.main, r.aux} {
+		if err := tune(ctx, c); err != nil {
+			return fail(r.dbError(err))
+		}
 	}
 	r.sch, err = readSchema(ctx, r.aux, "ZWAMESSAGE", "ZWACHATSESSION", "ZWAMEDIAITEM", "ZWAGROUPMEMBER",
 		"ZWAMESSAGEINFO", "ZWAPROFILEPUSHNAME")
@@ -288,13 +293,6 @@ func (r *reader) prepare() error {
 	r.msgQuery = r.buildMessageQuery()
 	s := r.sch
 	var err error
-	pq := fmt.Sprintf(`SELECT m.ZCHATSESSION, %s, %s, %s, %s, %s FROM ZWAMESSAGE m %s %s WHERE m.Z_PK = ?`,
-		s.col("m", "ZWAMESSAGE", "ZISFROMME"), s.col("m", "ZWAMESSAGE", "ZTEXT"),
-		s.col("g", "ZWAGROUPMEMBER", "ZMEMBERJID"), s.col("m", "ZWAMESSAGE", "ZFROMJID"),
-		s.col("i", "ZWAMEDIAITEM", "ZTITLE"), r.memberJoin(), r.mediaJoin())
-	if r.parentStmt, err = r.aux.PrepareContext(r.ctx, pq); err != nil {
-		return r.dbError(err)
-	}
 	if !s.has("ZWAMESSAGE", "ZSTANZAID") {
 		return nil
 	}
@@ -305,8 +303,7 @@ func (r *reader) prepare() error {
 		return r.dbError(err)
 	}
 	if indexed > 0 {
-		r.stanzaStmt, err = r.aux.PrepareContext(r.ctx,
-			`SELECT Z_PK FROM ZWAMESSAGE WHERE ZSTANZAID = ? AND ZCHATSESSION = ? ORDER BY Z_PK LIMIT 1`)
+		r.stanzaStmt, err = r.aux.PrepareContext(r.ctx, r.quotedQuery("", "m.ZSTANZAID = ?1 AND m.ZCHATSESSION = ?2"))
 		if err != nil {
 			return r.dbError(err)
 		}
@@ -323,10 +320,21 @@ func (r *reader) prepare() error {
 			return r.dbError(err)
 		}
 	}
-	if r.stanzaStmt, err = r.aux.PrepareContext(r.ctx, `SELECT pk FROM stanza WHERE id = ?`); err != nil {
+	r.stanzaStmt, err = r.aux.PrepareContext(r.ctx, r.quotedQuery("JOIN stanza s ON s.pk = m.Z_PK", "s.id = ?1 AND m.ZCHATSESSION = ?2"))
+	if err != nil {
 		return r.dbError(err)
 	}
 	return nil
+}
+
+// quotedQuery selects, for a reply, the message it quotes: its row id and
+// the quote columns of the message query.
+func (r *reader) quotedQuery(join, where string) string {
+	s := r.sch
+	return fmt.Sprintf(`SELECT m.Z_PK, %s, %s, %s, %s, %s FROM ZWAMESSAGE m %s %s %s WHERE %s ORDER BY m.Z_PK LIMIT 1`,
+		s.col("m", "ZWAMESSAGE", "ZISFROMME"), s.col("m", "ZWAMESSAGE", "ZTEXT"),
+		s.col("g", "ZWAGROUPMEMBER", "ZMEMBERJID"), s.col("m", "ZWAMESSAGE", "ZFROMJID"),
+		s.col("i", "ZWAMEDIAITEM", "ZTITLE"), join, r.memberJoin(), r.mediaJoin(), where)
 }
 
 func (r *reader) memberJoin() string {
@@ -336,22 +344,43 @@ func (r *reader) memberJoin() string {
 	return "LEFT JOIN (SELECT NULL AS ZMEMBERJID) g ON 0"
 }
 
-// mediaJoin joins a message's media item: by ZWAMESSAGE.ZMEDIAITEM, and
-// for older rows without it by ZWAMEDIAITEM.ZMESSAGE.
+// mediaJoin joins a message's media item: by ZWAMESSAGE.ZMEDIAITEM, or in
+// older databases without that column by ZWAMEDIAITEM.ZMESSAGE. (Core Data
+// keeps both sides of the one-to-one relation.)
 func (r *reader) mediaJoin() string {
 	s := r.sch
 	byItem, byMessage := s.has("ZWAMESSAGE", "ZMEDIAITEM"), s.has("ZWAMEDIAITEM", "ZMESSAGE")
 	switch {
 	case !s.table("ZWAMEDIAITEM"):
 		return "LEFT JOIN (SELECT NULL AS Z_PK) i ON 0"
-	case byItem && byMessage:
-		return "LEFT JOIN ZWAMEDIAITEM i ON i.Z_PK = coalesce(m.ZMEDIAITEM, (SELECT x.Z_PK FROM ZWAMEDIAITEM x WHERE x.ZMESSAGE = m.Z_PK ORDER BY x.Z_PK LIMIT 1))"
 	case byItem:
 		return "LEFT JOIN ZWAMEDIAITEM i ON i.Z_PK = m.ZMEDIAITEM"
 	case byMessage:
-		return "LEFT JOIN ZWAMEDIAITEM i ON i.ZMESSAGE = m.Z_PK"
+		return "LEFT JOIN ZWAMEDIAITEM i ON i.Z_PK = (SELECT x.Z_PK FROM ZWAMEDIAITEM x WHERE x.ZMESSAGE = m.Z_PK ORDER BY x.Z_PK LIMIT 1)"
 	}
 	return "LEFT JOIN (SELECT NULL AS Z_PK) i ON 0"
+}
+
+// parentJoin joins the message ZPARENTMESSAGE names when it is in the same
+// chat (elsewhere it is not a reply: a broadcast's copies point at the
+// broadcast), with its sender and media item.
+func (r *reader) parentJoin() string {
+	s := r.sch
+	if !s.has("ZWAMESSAGE", "ZPARENTMESSAGE") {
+		return "LEFT JOIN (SELECT NULL AS Z_PK) p ON 0 LEFT JOIN (SELECT NULL AS Z_PK) pg ON 0 LEFT JOIN (SELECT NULL AS Z_PK) pi ON 0"
+	}
+	j := "LEFT JOIN ZWAMESSAGE p ON p.Z_PK = m.ZPARENTMESSAGE AND p.ZCHATSESSION = ?1 AND p.Z_PK <> m.Z_PK"
+	if s.table("ZWAGROUPMEMBER") && s.has("ZWAMESSAGE", "ZGROUPMEMBER") {
+		j += " LEFT JOIN ZWAGROUPMEMBER pg ON pg.Z_PK = p.ZGROUPMEMBER"
+	} else {
+		j += " LEFT JOIN (SELECT NULL AS Z_PK) pg ON 0"
+	}
+	if s.table("ZWAMEDIAITEM") && s.has("ZWAMESSAGE", "ZMEDIAITEM") {
+		j += " LEFT JOIN ZWAMEDIAITEM pi ON pi.Z_PK = p.ZMEDIAITEM"
+	} else {
+		j += " LEFT JOIN (SELECT NULL AS Z_PK) pi ON 0"
+	}
+	return j
 }
 
 func (r *reader) infoJoin() string {
@@ -362,7 +391,7 @@ func (r *reader) infoJoin() string {
 	case s.has("ZWAMESSAGE", "ZMESSAGEINFO"):
 		return "LEFT JOIN ZWAMESSAGEINFO mi ON mi.Z_PK = m.ZMESSAGEINFO"
 	case s.has("ZWAMESSAGEINFO", "ZMESSAGE"):
-		return "LEFT JOIN ZWAMESSAGEINFO mi ON mi.ZMESSAGE = m.Z_PK"
+		return "LEFT JOIN ZWAMESSAGEINFO mi ON mi.Z_PK = (SELECT x.Z_PK FROM ZWAMESSAGEINFO x WHERE x.ZMESSAGE = m.Z_PK ORDER BY x.Z_PK LIMIT 1)"
 	}
 	return "LEFT JOIN (SELECT NULL AS ZRECEIPTINFO) mi ON 0"
 }
@@ -390,6 +419,12 @@ const (
 	cLongitude
 	cMetadata
 	cReceipt
+	cQuotedPK // the parent message, when ZPARENTMESSAGE is in the same chat
+	cQuotedFromMe
+	cQuotedText
+	cQuotedMember
+	cQuotedFrom
+	cQuotedTitle
 	nColumns
 )
 
@@ -404,6 +439,9 @@ func (r *reader) buildMessageQuery() string {
 		i("ZMEDIALOCALPATH"), i("ZTITLE"), i("ZFILESIZE"), i("ZVCARDSTRING"), i("ZVCARDNAME"),
 		i("ZMOVIEDURATION"), i("ZLATITUDE"), i("ZLONGITUDE"), i("ZMETADATA"),
 		s.col("mi", "ZWAMESSAGEINFO", "ZRECEIPTINFO"),
+		"p.Z_PK", s.col("p", "ZWAMESSAGE", "ZISFROMME"), s.col("p", "ZWAMESSAGE", "ZTEXT"),
+		s.col("pg", "ZWAGROUPMEMBER", "ZMEMBERJID"), s.col("p", "ZWAMESSAGE", "ZFROMJID"),
+		s.col("pi", "ZWAMEDIAITEM", "ZTITLE"),
 	}
 	if !s.has("ZWAMESSAGE", "ZMESSAGEDATE") {
 		cols[cDate] = "NULL"
@@ -415,8 +453,8 @@ func (r *reader) buildMessageQuery() string {
 	if s.has("ZWAMESSAGE", "ZSORT") {
 		order = "m.ZSORT, " + order
 	}
-	return fmt.Sprintf("SELECT %s FROM ZWAMESSAGE m %s %s %s WHERE m.ZCHATSESSION = ? ORDER BY %s",
-		strings.Join(cols, ", "), r.memberJoin(), r.mediaJoin(), r.infoJoin(), order)
+	return fmt.Sprintf("SELECT %s FROM ZWAMESSAGE m %s %s %s %s WHERE m.ZCHATSESSION = ?1 ORDER BY %s",
+		strings.Join(cols, ", "), r.memberJoin(), r.mediaJoin(), r.infoJoin(), r.parentJoin(), order)
 }
 
 // Next returns the next chat or message.
@@ -500,6 +538,7 @@ func (r *reader) message() (model.Item, error) {
 	}
 	w := r.row()
 	m, err := r.convert(r.cs, &w)
+	r.cs.recent.add(w.stanza, &w)
 	if err == nil {
 		err = m.Check(r.cs.chat)
 	}
@@ -536,7 +575,7 @@ func (r *reader) closeDB() error {
 			first = err
 		}
 	}
-	for _, st := range []*sql.Stmt{r.parentStmt, r.stanzaStmt} {
+	for _, st := range []*sql.Stmt{r.stanzaStmt} {
 		if st != nil {
 			keep(st.Close())
 		}
@@ -549,7 +588,7 @@ func (r *reader) closeDB() error {
 	if r.db != nil {
 		keep(r.db.Close())
 	}
-	r.parentStmt, r.stanzaStmt, r.main, r.aux, r.db = nil, nil, nil, nil, nil
+	r.stanzaStmt, r.main, r.aux, r.db = nil, nil, nil, nil
 	return first
 }
 
