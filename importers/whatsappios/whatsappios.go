@@ -252,16 +252,43 @@ func mediaOption(opts importers.Options, loc *located) error {
 	if dir == "" {
 		return nil
 	}
-	root, err := os.OpenRoot(dir)
+	fi, err := os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("--media: %w", err)
 	}
-	loc.cleanup = append(loc.cleanup, root.Close)
-	loc.media, loc.prefix, loc.backup = root.FS(), "", nil
-	if fi, err := fs.Stat(loc.media, "Message"); err == nil && fi.IsDir() {
+	if !fi.IsDir() {
+		return fmt.Errorf("--media %s: not a folder", dir)
+	}
+	media := rootFS(dir)
+	loc.media, loc.prefix, loc.backup = media, "", nil
+	if fi, err := fs.Stat(media, "Message"); err == nil && fi.IsDir() {
 		loc.prefix = "Message"
 	}
 	return nil
+}
+
+// rootFS serves the files under a folder, opening the folder as an
+// os.Root for each use, so that no name or link leads outside it and
+// nothing stays open after the import: exporters may read media after
+// the reader is closed.
+type rootFS string
+
+func (d rootFS) Open(name string) (fs.File, error) {
+	root, err := os.OpenRoot(string(d))
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.Open(name)
+}
+
+func (d rootFS) Stat(name string) (fs.FileInfo, error) {
+	root, err := os.OpenRoot(string(d))
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.Stat(name)
 }
 
 // checkSQLite reports whether name in src is an SQLite database.

@@ -1,6 +1,7 @@
 package whatsappios_test
 
 import (
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,15 +13,15 @@ import (
 )
 
 // The fixture inputs, built from ../../testdata/whatsapp-ios by TestMain
-// into testdata/build (which git ignores), so that goldens see stable
-// relative paths.
+// into testdata/build (which git ignores; rebuilt when the sources change),
+// so that goldens see stable relative paths.
 var in iosfixture.Inputs
 
 const build = "testdata/build"
 
 func TestMain(m *testing.M) {
 	var err error
-	in, err = iosfixture.Build("../../testdata/whatsapp-ios", build)
+	in, err = iosfixture.Ensure("../../testdata/whatsapp-ios", build)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "building the fixture:", err)
 		os.Exit(1)
@@ -44,4 +45,27 @@ func TestFixtureIsWhereTheGoldensSayItIs(t *testing.T) {
 			t.Errorf("%s is not a relative path inside the package", p)
 		}
 	}
+}
+
+// FuzzImport feeds the importer damaged databases: it must fail cleanly or
+// read what it can, and never panic or loop. The seed is the fixture with
+// 512-byte pages, small enough for the fuzzer to mutate quickly.
+func FuzzImport(f *testing.F) {
+	small := filepath.Join(f.TempDir(), "small.sqlite")
+	copyFile(f, in.Database, small)
+	d, err := sql.Open("sqlite3", small)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, q := range []string{"PRAGMA page_size = 512", "VACUUM"} {
+		if _, err := d.Exec(q); err != nil {
+			f.Fatal(err)
+		}
+	}
+	d.Close()
+	db, err := os.ReadFile(small)
+	if err != nil {
+		f.Fatal(err)
+	}
+	importertest.Fuzz(f, "whatsapp-ios", "ChatStorage.sqlite", db, db[:len(db)/2], []byte("SQLite format 3\x00"))
 }

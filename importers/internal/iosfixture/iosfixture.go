@@ -7,7 +7,9 @@ package iosfixture
 
 import (
 	"archive/zip"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -30,10 +32,9 @@ type Inputs struct {
 	FolderZip, BackupZip string
 }
 
-// Build writes the inputs into out, which it empties first. src is the
-// testdata/whatsapp-ios folder.
-func Build(src, out string) (Inputs, error) {
-	in := Inputs{
+// Paths returns where Build puts the inputs in out.
+func Paths(out string) Inputs {
+	return Inputs{
 		Folder:   filepath.Join(out, "container"),
 		Database: filepath.Join(out, "container", "ChatStorage.sqlite"),
 		Backup:   filepath.Join(out, "backup"),
@@ -41,6 +42,69 @@ func Build(src, out string) (Inputs, error) {
 		FolderZip: filepath.Join(out, "container.zip"),
 		BackupZip: filepath.Join(out, "backup.zip"),
 	}
+}
+
+// Ensure makes sure out holds the inputs built from the current src: it
+// builds them when out is missing or was built from other files, in a
+// fresh folder renamed into place, so that several test processes (fuzz
+// workers) may call it at once.
+func Ensure(src, out string) (Inputs, error) {
+	stamp, err := Stamp(src)
+	if err != nil {
+		return Inputs{}, err
+	}
+	stampFile := filepath.Join(out, "STAMP")
+	if b, err := os.ReadFile(stampFile); err == nil && string(b) == stamp {
+		return Paths(out), nil
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), filepath.Base(out)+".tmp-")
+	if err != nil {
+		return Inputs{}, err
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := Build(src, tmp); err != nil {
+		return Inputs{}, err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "STAMP"), []byte(stamp), 0o644); err != nil {
+		return Inputs{}, err
+	}
+	old := tmp + ".old"
+	if err := os.Rename(out, old); err != nil && !os.IsNotExist(err) {
+		return Inputs{}, err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		// Another process put a build in place first; use it.
+		if b, rerr := os.ReadFile(stampFile); rerr == nil && string(b) == stamp {
+			return Paths(out), nil
+		}
+		return Inputs{}, err
+	}
+	os.RemoveAll(old)
+	return Paths(out), nil
+}
+
+// Stamp is a digest of the files in src that the inputs are built from.
+func Stamp(src string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(p), len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
+// Build writes the inputs into out, which it empties first. src is the
+// testdata/whatsapp-ios folder.
+func Build(src, out string) (Inputs, error) {
+	in := Paths(out)
 	if err := os.RemoveAll(out); err != nil {
 		return in, err
 	}
