@@ -305,10 +305,19 @@ func checkSQLite(src *importers.Source, name string) error {
 	return nil
 }
 
-// onDisk reports whether the files of src are on disk, where SQLite reads
-// them itself.
-func onDisk(src *importers.Source) bool {
-	return src.Kind != importers.Zip && src.Path != "-"
+// onDisk reports whether name of src is a file on disk, which SQLite can
+// read itself: not inside a zip, not standard input, not a source in
+// memory.
+func onDisk(src *importers.Source, name string) bool {
+	if src.Kind == importers.Zip || src.Path == "-" {
+		return false
+	}
+	disk, err := os.Stat(diskPath(src, name))
+	if err != nil {
+		return false
+	}
+	seen, err := fs.Stat(src.FS, name)
+	return err == nil && os.SameFile(disk, seen)
 }
 
 // diskPath is where name of an on-disk source is.
@@ -323,7 +332,7 @@ func diskPath(src *importers.Source, name string) string {
 // openInput opens name in src the way its database will be read: from
 // disk where SQLite reads it in place, else through the source.
 func openInput(src *importers.Source, name string) (io.ReadCloser, error) {
-	if onDisk(src) {
+	if onDisk(src, name) {
 		return os.Open(diskPath(src, name))
 	}
 	return src.FS.Open(name)
@@ -333,7 +342,7 @@ func openInput(src *importers.Source, name string) (io.ReadCloser, error) {
 // itself when it is on disk, else a private copy (from a zip or standard
 // input).
 func localFile(src *importers.Source, name string, loc *located) (string, bool, error) {
-	if onDisk(src) {
+	if onDisk(src, name) {
 		return diskPath(src, name), false, nil
 	}
 	p, err := copyOut(src.FS, name, loc)
