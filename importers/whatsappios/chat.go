@@ -51,7 +51,7 @@ func (r *reader) newChatState(c session) (*chatState, error) {
 		me.Name = "Me"
 	}
 	chat := &model.Chat{
-		ID:     model.ChatID(c.jid),
+		ID:     r.chatID(c),
 		Kind:   model.Direct,
 		Format: FormatName,
 		Source: r.display,
@@ -154,6 +154,19 @@ func (r *reader) newChatState(c session) (*chatState, error) {
 	}
 	r.chatStats(cs, sv)
 	return cs, nil
+}
+
+// chatID is the chat's JID, made unique should two sessions share one.
+func (r *reader) chatID(c session) model.ChatID {
+	id := model.ChatID(c.jid)
+	if r.chatIDs == nil {
+		r.chatIDs = map[model.ChatID]bool{}
+	}
+	if r.chatIDs[id] {
+		id = model.ChatID(fmt.Sprintf("%s#%d", c.jid, c.pk))
+	}
+	r.chatIDs[id] = true
+	return id
 }
 
 // eachRow runs a query on the lookup connection and calls fn with each

@@ -383,3 +383,51 @@ func TestProgress(t *testing.T) {
 		t.Errorf("after reading: %d of %d", done, total)
 	}
 }
+
+// WhatsApp's LID.sqlite, beside the database, pairs privacy ids with phone
+// numbers when the chats do not.
+func TestLIDAccounts(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ChatStorage.sqlite")
+	copyFile(t, in.Database, db)
+	d, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec("UPDATE ZWACHATSESSION SET ZCONTACTIDENTIFIER = NULL"); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	group := func() *model.Chat {
+		t.Helper()
+		items, err := open(t, db, importers.Options{Values: importers.Values{"chat": "Trip 2024 ✈️"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return chats(items)[0]
+	}
+	if p := group().Participant("98765432109876@lid"); p == nil || p.Phone != "" {
+		t.Fatalf("without pairs the privacy id is its own participant: %+v", p)
+	}
+	lid := filepath.Join(dir, "LID.sqlite")
+	l, err := sql.Open("sqlite3", lid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"CREATE TABLE ZWAZACCOUNT (Z_PK INTEGER PRIMARY KEY, ZIDENTIFIER VARCHAR, ZPHONENUMBER VARCHAR)",
+		"INSERT INTO ZWAZACCOUNT VALUES (1, '98765432109876', '+447700900555')",
+	} {
+		if _, err := l.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	c := group()
+	if c.Participant("98765432109876@lid") != nil {
+		t.Error("the privacy id is still a participant of its own")
+	}
+	if p := c.Participant("447700900555@s.whatsapp.net"); p == nil || p.Name != "Finn Sample" || p.Phone != "+447700900555" {
+		t.Errorf("the member is %+v, want Finn Sample with his number", p)
+	}
+}

@@ -51,8 +51,9 @@ type reader struct {
 	sch       schema
 	display   string // the database as the user knows it
 
-	chats []session
-	next  int
+	chats   []session
+	next    int
+	chatIDs map[model.ChatID]bool // the ids given so far
 
 	partnerName map[string]string // JID → ZPARTNERNAME of its direct chat
 	pushName    map[string]string // JID → the name the person gave WhatsApp
