@@ -88,7 +88,7 @@ func locateBackup(src *importers.Source, opts importers.Options, root string, lo
 	if err := checkManifest(src, mname); err != nil {
 		return err
 	}
-	mpath, _, err := localFile(src, mname, loc)
+	mpath, err := localFile(src, mname, loc)
 	if err != nil {
 		return err
 	}
@@ -125,11 +125,11 @@ func locateBackup(src *importers.Source, opts importers.Options, root string, lo
 	if err := checkSQLite(src, dbName); err != nil {
 		return err
 	}
-	p, copied, err := localFile(src, dbName, loc)
+	p, err := localFile(src, dbName, loc)
 	if err != nil {
 		return err
 	}
-	loc.dbName, loc.dbPath, loc.copied = dbName, p, copied
+	loc.dbName, loc.dbPath = dbName, p
 	if ok, err := b.has(databaseName + "-wal"); err != nil {
 		return err
 	} else if ok {
@@ -139,13 +139,13 @@ func locateBackup(src *importers.Source, opts importers.Options, root string, lo
 			return err
 		}
 		if c != "" {
-			loc.dbPath, loc.copied = c, true
+			loc.dbPath, loc.merge = c, true
 		}
 	}
 	if ok, _ := b.has("LID.sqlite"); ok {
 		lid := path.Join(root, b.storedName("LID.sqlite"))
 		if checkSQLite(src, lid) == nil {
-			if p, _, err := localFile(src, lid, loc); err == nil {
+			if p, err := localFile(src, lid, loc); err == nil {
 				loc.lidPath = p
 			}
 		}

@@ -134,7 +134,7 @@ func (r *reader) newChatState(c session) (*chatState, error) {
 			unknown = true
 		}
 	}
-	if r.sch.has("ZWAMESSAGEINFO", "ZRECEIPTINFO") {
+	if r.joins().info {
 		err := r.eachRow(`SELECT mi.ZRECEIPTINFO FROM ZWAMESSAGE m `+r.infoJoin()+` WHERE m.ZCHATSESSION = ? AND mi.ZRECEIPTINFO IS NOT NULL ORDER BY m.Z_PK`,
 			func(v []any) {
 				for _, re := range parseReactions(asBytes(v[0])) {

@@ -47,12 +47,11 @@ func openInput(src *importers.Source, name string) (io.ReadCloser, error) {
 // localFile returns a path SQLite can open for name in src: the file
 // itself when it is on disk, else a private copy (from a zip or standard
 // input).
-func localFile(src *importers.Source, name string, loc *located) (string, bool, error) {
+func localFile(src *importers.Source, name string, loc *located) (string, error) {
 	if onDisk(src, name) {
-		return diskPath(src, name), false, nil
+		return diskPath(src, name), nil
 	}
-	p, err := copyOut(src.FS, name, loc)
-	return p, true, err
+	return copyOut(src.FS, name, loc)
 }
 
 // copyOut copies name from fsys into the private temporary folder.

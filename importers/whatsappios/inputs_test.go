@@ -431,3 +431,40 @@ func TestLIDAccounts(t *testing.T) {
 		t.Errorf("the member is %+v, want Finn Sample with his number", p)
 	}
 }
+
+// An older schema reads alike; integer times in a column declared TIMESTAMP
+// are Apple-epoch seconds too (400000000 is 2013-09-04T15:06:40Z, by date(1)).
+func TestOldSchema(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ChatStorage.sqlite")
+	if err := iosfixture.Exec(db, "testdata/old-schema.sql"); err != nil {
+		t.Fatal(err)
+	}
+	items, err := open(t, db, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range items {
+		switch v := it.(type) {
+		case *model.Chat:
+			got = append(got, fmt.Sprintf("chat %s %s %s", v.Title, v.Kind, v.TimePrecision))
+		case *model.Message:
+			line := fmt.Sprintf("%s %s %s %q", v.Time, v.Sender, v.Kind, v.Text)
+			for _, a := range v.Attachments {
+				line += fmt.Sprintf(" [%s %s %d missing=%t]", a.Name, a.Kind, a.Size, a.Missing)
+			}
+			got = append(got, line)
+		}
+	}
+	want := []string{
+		"chat Ann Example direct second",
+		`2013-09-04T15:06:40Z 447700900123@s.whatsapp.net text "Hello from 2013"`,
+		`2013-09-04T15:07:40Z me media "Old photo" [old.jpg image 1000 missing=true]`,
+		"chat Old group group second",
+		`2013-09-04T15:08:40Z 447700900456@s.whatsapp.net text "Group hello"`,
+		`2013-09-04T15:09:40Z unknown text "From someone unnamed"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -83,7 +83,7 @@ func newReader(ctx context.Context, src *importers.Source, opts importers.Option
 		return nil, err
 	}
 	var err error
-	if r.db, err = openDB(loc.dbPath, loc.copied); err != nil {
+	if r.db, err = openDB(loc.dbPath, loc.merge); err != nil {
 		return fail(fmt.Errorf("%s: %w", r.display, err))
 	}
 	if r.main, err = r.db.Conn(ctx); err != nil {
@@ -321,6 +321,9 @@ func (r *reader) message() (model.Item, error) {
 	w := r.row()
 	m, err := r.convert(r.cs, &w)
 	r.cs.recent.add(w.stanza, &w)
+	if r.err != nil {
+		return nil, r.err // a lookup failed: the database cannot be read further
+	}
 	if err == nil {
 		err = m.Check(r.cs.chat)
 	}

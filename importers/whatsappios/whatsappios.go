@@ -109,7 +109,7 @@ func isDatabaseName(name string) bool {
 type located struct {
 	dbName  string // the database's name in the source, for messages
 	dbPath  string // a local path SQLite can open
-	copied  bool   // dbPath is a private copy that may be opened writable
+	merge   bool   // dbPath is a private copy with a log to merge: open it writable
 	media   fs.FS  // where ZMEDIALOCALPATH resolves, nil if nowhere
 	prefix  string // folder of media inside media ("" or "Message")
 	backup  *backup
@@ -217,15 +217,15 @@ func locateDatabase(src *importers.Source, name string, loc *located) error {
 	if err := checkSQLite(src, name); err != nil {
 		return err
 	}
-	p, copied, err := localFile(src, name, loc)
+	p, err := localFile(src, name, loc)
 	if err != nil {
 		return err
 	}
-	loc.dbName, loc.dbPath, loc.copied = name, p, copied
-	if copied, err := withWAL(src, name, name+"-wal", loc); err != nil {
+	loc.dbName, loc.dbPath = name, p
+	if c, err := withWAL(src, name, name+"-wal", loc); err != nil {
 		return err
-	} else if copied != "" {
-		loc.dbPath, loc.copied = copied, true
+	} else if c != "" {
+		loc.dbPath, loc.merge = c, true
 	}
 	dir := path.Dir(name)
 	media := src.FS
@@ -239,7 +239,7 @@ func locateDatabase(src *importers.Source, name string, loc *located) error {
 		loc.prefix = "Message"
 	}
 	if lid := path.Join(dir, "LID.sqlite"); checkSQLite(src, lid) == nil {
-		if p, _, err := localFile(src, lid, loc); err == nil {
+		if p, err := localFile(src, lid, loc); err == nil {
 			loc.lidPath = p
 		}
 	}
