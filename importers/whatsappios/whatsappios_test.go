@@ -1,12 +1,17 @@
 package whatsappios_test
 
 import (
+	"bytes"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/chatferry/chatferry/importers"
+	_ "github.com/chatferry/chatferry/importers/canonicaljson" // for reading goldens back
 	"github.com/chatferry/chatferry/importers/importertest"
 	"github.com/chatferry/chatferry/importers/internal/iosfixture"
 	_ "github.com/chatferry/chatferry/importers/whatsappios"
@@ -68,4 +73,35 @@ func FuzzImport(f *testing.F) {
 		f.Fatal(err)
 	}
 	importertest.Fuzz(f, "whatsapp-ios", "ChatStorage.sqlite", db, db[:len(db)/2], []byte("SQLite format 3\x00"))
+}
+
+// Every golden validates against the canonical JSON's published schema,
+// and reads back through the json importer to the same document.
+func TestGoldensAreValidCanonicalJSON(t *testing.T) {
+	root := importertest.ModuleRoot(t)
+	sch, err := jsonschema.NewCompiler().Compile(filepath.Join(root, "docs", "schema", "chatferry-1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goldens, err := filepath.Glob("testdata/golden/*.json")
+	if err != nil || len(goldens) == 0 {
+		t.Fatalf("no goldens: %v", err)
+	}
+	for _, g := range goldens {
+		data, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(v); err != nil {
+			t.Errorf("%s does not validate: %v", g, err)
+		}
+		again := importertest.Render(t, importertest.Items(t, "json", g, importers.Options{}))
+		if !bytes.Equal(again, data) {
+			t.Errorf("%s reads back through the json importer differently", g)
+		}
+	}
 }
