@@ -152,6 +152,14 @@ func locateBackup(src *importers.Source, opts importers.Options, root string, lo
 	}
 	loc.backup = b
 	loc.media, loc.prefix = backupFS{fsys: fsys, domain: domain}, "Message"
+	for _, p := range preferences {
+		if ok, _ := b.has(p); ok {
+			if data, err := readSmall(loc.media, p); err == nil {
+				loc.prefs = data
+				break
+			}
+		}
+	}
 	return mediaOption(opts, loc)
 }
 

@@ -44,9 +44,12 @@ func (cs *chatState) name(id model.ParticipantID) string {
 // its participants, the precision of its times, and what to warn about.
 func (r *reader) newChatState(c session) (*chatState, error) {
 	cs := &chatState{s: c, ids: map[string]model.ParticipantID{}, names: map[model.ParticipantID]string{}}
-	me := model.Participant{ID: meID, Name: r.opts.Me, Me: true}
+	me := model.Participant{ID: meID, Name: r.opts.Me, Phone: phoneOf(r.ownJID), Me: true}
 	if me.Name == "" {
-		me.Name = "Me"
+		me.Name = orDefault(r.ownName, "Me")
+	}
+	if r.ownJID != "" {
+		cs.ids[r.ownJID] = meID // the owner under their JID is the owner
 	}
 	chat := &model.Chat{
 		ID:     r.chatID(c),
@@ -66,7 +69,7 @@ func (r *reader) newChatState(c session) (*chatState, error) {
 	}
 	add(me)
 	addJID := func(jid, contact, first string) {
-		if !isPersonJID(jid) {
+		if !isPersonJID(jid) || cs.ids[r.canon(jid)] != "" {
 			return
 		}
 		p := r.person(jid, contact, first)

@@ -139,3 +139,20 @@ func (d rootFS) Stat(name string) (fs.FileInfo, error) {
 	defer root.Close()
 	return root.Stat(name)
 }
+
+// readSmall reads a file of at most maxPlist bytes.
+func readSmall(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxPlist+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxPlist {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxPlist)
+	}
+	return b, nil
+}

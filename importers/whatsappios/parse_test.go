@@ -1,6 +1,7 @@
 package whatsappios
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -213,5 +214,60 @@ func FuzzProto(f *testing.F) {
 			t.Fatalf("quote %+v longer than its blob", q)
 		}
 		parseCall(b)
+	})
+}
+
+func TestOwnAccount(t *testing.T) {
+	bin, err := os.ReadFile("../../testdata/whatsapp-ios/Library/Preferences/group.net.whatsapp.WhatsApp.shared.plist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const xmlPlist = `<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+	<key>Nested</key><dict><key>OwnJabberID</key><string>999@s.whatsapp.net</string></dict>
+	<key>LastOwnJabberID</key><string>15551234567</string>
+	<key>FullUserName</key><string>Zoë &amp; co</string>
+</dict></plist>`
+	for _, tc := range []struct {
+		name      string
+		data      []byte
+		jid, user string
+	}{
+		{"binary", bin, "447700900789@s.whatsapp.net", "Ben Sample"},
+		{"xml, last JID, no server", []byte(xmlPlist), "15551234567@s.whatsapp.net", "Zoë & co"},
+		{"truncated", bin[:len(bin)-10], "", ""},
+		{"empty", nil, "", ""},
+		{"not a JID", []byte(`<plist><dict><key>OwnJabberID</key><string>x@lid</string></dict></plist>`), "", ""},
+	} {
+		jid, user := ownAccount(tc.data)
+		if jid != tc.jid || user != tc.user {
+			t.Errorf("%s: ownAccount = %q, %q; want %q, %q", tc.name, jid, user, tc.jid, tc.user)
+		}
+	}
+}
+
+// FuzzPlist: the property-list reader never panics and returns only keys
+// it was asked for.
+func FuzzPlist(f *testing.F) {
+	bin, err := os.ReadFile("../../testdata/whatsapp-ios/Library/Preferences/group.net.whatsapp.WhatsApp.shared.plist")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(bin)
+	f.Add([]byte(`<plist><dict><key>OwnJabberID</key><string>1@s.whatsapp.net</string></dict></plist>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for k := range binaryPlistStrings(b) {
+			if !accountKeys[k] {
+				t.Fatalf("key %q", k)
+			}
+		}
+		for k := range xmlPlistStrings(b) {
+			if !accountKeys[k] {
+				t.Fatalf("key %q", k)
+			}
+		}
+		if jid, _ := ownAccount(b); jid != "" && !isPhoneJID(jid) {
+			t.Fatalf("own JID %q", jid)
+		}
 	})
 }

@@ -57,6 +57,8 @@ type reader struct {
 	partnerName map[string]string // JID → ZPARTNERNAME of its direct chat
 	pushName    map[string]string // JID → the name the person gave WhatsApp
 	lidPhone    map[string]string // @lid JID → phone JID
+	ownJID      string            // the owner's phone JID, when the preferences say
+	ownName     string            // the name the owner gave WhatsApp
 
 	msgQuery   string
 	stanzaStmt *sql.Stmt
@@ -109,6 +111,7 @@ func newReader(ctx context.Context, src *importers.Source, opts importers.Option
 	if err := r.loadSessions(); err != nil {
 		return fail(err)
 	}
+	r.ownJID, r.ownName = ownAccount(loc.prefs)
 	if err := r.loadNames(); err != nil {
 		return fail(err)
 	}

@@ -61,6 +61,13 @@ const (
 
 var sqliteMagic = []byte("SQLite format 3\x00")
 
+// preferences are where the personal app and WhatsApp Business keep their
+// settings in the shared container, the owner's JID and name among them.
+var preferences = []string{
+	"Library/Preferences/group.net.whatsapp.WhatsApp.shared.plist",
+	"Library/Preferences/group.net.whatsapp.WhatsAppSMB.shared.plist",
+}
+
 func detect(p *importers.Probe) int {
 	if p.Kind == importers.File {
 		if !bytes.HasPrefix(p.Head, sqliteMagic) {
@@ -114,6 +121,7 @@ type located struct {
 	prefix  string // folder of media inside media ("" or "Message")
 	backup  *backup
 	lidPath string // LID.sqlite, when present
+	prefs   []byte // the app's preferences, when present
 	tmp     string // the private temporary folder, once made
 	cleanup []func() error
 }
@@ -237,6 +245,12 @@ func locateDatabase(src *importers.Source, name string, loc *located) error {
 	loc.media = media
 	if _, err := fs.Stat(media, "Message"); err == nil {
 		loc.prefix = "Message"
+	}
+	for _, p := range preferences {
+		if b, err := readSmall(src.FS, path.Join(dir, p)); err == nil {
+			loc.prefs = b
+			break
+		}
 	}
 	if lid := path.Join(dir, "LID.sqlite"); checkSQLite(src, lid) == nil {
 		if p, err := localFile(src, lid, loc); err == nil {

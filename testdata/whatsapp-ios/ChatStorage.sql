@@ -95,14 +95,16 @@ INSERT INTO ZWAGROUPINFO VALUES (1, 2, 1, 2, 730141200, NULL, NULL);
 
 -- Group members: a saved contact, one known by first name only, one known
 -- only by the name he gave WhatsApp (push name), one who left, one under a
--- privacy id, one who was removed.
+-- privacy id, one who was removed, and the owner.
 INSERT INTO ZWAGROUPMEMBER (Z_PK, Z_ENT, Z_OPT, ZISACTIVE, ZISADMIN, ZCHATSESSION, ZCONTACTNAME, ZFIRSTNAME, ZMEMBERJID) VALUES
 	(10, 3, 1, 1, 1, 2, 'Ann Example', 'Ann', '447700900123@s.whatsapp.net'),
 	(11, 3, 1, 1, 0, 2, NULL, 'Carla', '447700900456@s.whatsapp.net'),
 	(12, 3, 1, 1, 0, 2, NULL, NULL, '447700900999@s.whatsapp.net'),
 	(13, 3, 1, 0, 0, 2, 'Eve Example', 'Eve', '447700900321@s.whatsapp.net'),
 	(14, 3, 1, 1, 0, 2, NULL, NULL, '98765432109876@lid'),
-	(15, 3, 1, 0, 0, 2, 'Gus Example', 'Gus', '447700900222@s.whatsapp.net');
+	(15, 3, 1, 0, 0, 2, 'Gus Example', 'Gus', '447700900222@s.whatsapp.net'),
+	-- the owner, whom the app's preferences name as 447700900789
+	(16, 3, 1, 1, 1, 2, NULL, NULL, '447700900789@s.whatsapp.net');
 
 INSERT INTO ZWAPROFILEPUSHNAME VALUES (1, 7, 1, '447700900999@s.whatsapp.net', 'Dave');
 

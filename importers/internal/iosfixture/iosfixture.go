@@ -21,8 +21,8 @@ import (
 
 // Inputs are the paths Build made.
 type Inputs struct {
-	// Folder holds ChatStorage.sqlite and its Message folder, as in
-	// WhatsApp's shared container.
+	// Folder holds ChatStorage.sqlite, its Message folder and the app's
+	// preferences, as in WhatsApp's shared container.
 	Folder string
 	// Database is Folder's ChatStorage.sqlite.
 	Database string
@@ -111,8 +111,10 @@ func Build(src, out string) (Inputs, error) {
 	if err := os.MkdirAll(in.Backup, 0o755); err != nil {
 		return in, err
 	}
-	if err := copyTree(filepath.Join(src, "Message"), filepath.Join(in.Folder, "Message")); err != nil {
-		return in, err
+	for _, dir := range []string{"Message", "Library"} {
+		if err := copyTree(filepath.Join(src, dir), filepath.Join(in.Folder, dir)); err != nil {
+			return in, err
+		}
 	}
 	if err := Exec(in.Database, filepath.Join(src, "ChatStorage.sql")); err != nil {
 		return in, err
