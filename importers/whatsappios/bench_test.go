@@ -18,8 +18,8 @@ import (
 )
 
 // benchDatabase generates (once per size, in the temporary folder) a
-// database of n messages in 200 chats. CHATFERRY_BENCH_MESSAGES sets n;
-// the default is the 1,000,000.
+// database of n messages in 200 chats. CHATFERRY_BENCH_MESSAGES sets n
+// (default: the 1,000,000), CHATFERRY_BENCH_CHATS the chats.
 func benchDatabase(b *testing.B, index bool) (string, int) {
 	b.Helper()
 	n := 1_000_000
@@ -29,10 +29,17 @@ func benchDatabase(b *testing.B, index bool) (string, int) {
 			b.Fatal(err)
 		}
 	}
-	p := filepath.Join(os.TempDir(), fmt.Sprintf("chatferry-ios-bench-v2-%d-%t.sqlite", n, index))
+	chats := 200
+	if v := os.Getenv("CHATFERRY_BENCH_CHATS"); v != "" {
+		var err error
+		if chats, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	p := filepath.Join(os.TempDir(), fmt.Sprintf("chatferry-ios-bench-v2-%d-%d-%t.sqlite", n, chats, index))
 	if _, err := os.Stat(p); err != nil {
 		start := time.Now()
-		if err := iosfixture.Generate("../../testdata/whatsapp-ios", p+".tmp", 200, n, index); err != nil {
+		if err := iosfixture.Generate("../../testdata/whatsapp-ios", p+".tmp", chats, n, index); err != nil {
 			b.Fatal(err)
 		}
 		if err := os.Rename(p+".tmp", p); err != nil {
