@@ -132,7 +132,7 @@ func (r *reader) newChatState(c session) (*chatState, error) {
 		for _, jid := range eventJIDs(row.eventText) {
 			addJID(jid, "", "")
 		}
-		named := members[row.member] != "" || isPersonJID(row.from)
+		named := isPersonJID(members[row.member]) || isPersonJID(row.from)
 		if c.group && !row.fromMe && !named && row.typ != typeGroupEvent && row.typ != typeNotice && row.typ != typeCall {
 			unknown = true
 		}
