@@ -282,7 +282,7 @@ func (r *reader) chatStats(cs *chatState, sv survey) {
 		case !knownType(typ):
 			nUnknown += n
 			unknownTypes = appendUnique(unknownTypes, fmt.Sprint(typ))
-		case typ == typePoll || typ == typePollV3:
+		case typ == typePoll:
 			nPolls += n
 		case typ == typeGroupEvent && !knownGroupEvent(ev), typ == typeNotice && !knownNotice(ev):
 			nEvents += n
@@ -296,7 +296,7 @@ func (r *reader) chatStats(cs *chatState, sv survey) {
 	pos := model.Pos{File: r.loc.dbName}
 	if nUnknown > 0 {
 		cs.chat.Warnings = append(cs.chat.Warnings, model.Warning{Pos: pos, Code: "unknown-message-type",
-			Text: fmt.Sprintf("%s of WhatsApp type %s, which chatferry does not know: only the text is kept",
+			Text: fmt.Sprintf("%s of WhatsApp type %s, which chatferry does not know: only the text is kept, or a note that there was a message",
 				count(nUnknown, "message"), strings.Join(unknownTypes, ", "))})
 	}
 	if nEvents > 0 {
@@ -305,8 +305,8 @@ func (r *reader) chatStats(cs *chatState, sv survey) {
 				count(nEvents, "system event"), strings.Join(unknownEvents, ", "))})
 	}
 	if nPolls > 0 {
-		cs.chat.Warnings = append(cs.chat.Warnings, model.Warning{Pos: pos, Code: "poll-options-unread",
-			Text: fmt.Sprintf("%s: only the question is kept; chatferry does not read poll options and votes from this database",
+		cs.chat.Warnings = append(cs.chat.Warnings, model.Warning{Pos: pos, Code: "poll-votes-unread",
+			Text: fmt.Sprintf("%s: the question and options are kept, not the votes, which chatferry does not read from this database",
 				count(nPolls, "poll"))})
 	}
 }

@@ -2,33 +2,90 @@ package whatsappios
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chatferry/chatferry/model"
 )
 
 // Group events: ZMESSAGETYPE 6 with ZGROUPEVENTTYPE. The database keeps no
 // wording, so chatferry writes its own, in English, from the event and the
-// names of the people it concerns.
+// names of the people it concerns. The row's group member is the person
+// the event is about; ZTEXT holds a new name, a duration, or the JIDs of
+// who acted ("actor" or "actor;target,target").
 const (
-	groupRenamed     = 1
-	groupJoined      = 2
-	groupLeft        = 3
-	groupIconChanged = 4
-	groupIconDeleted = 5
-	groupRemoved     = 7
-	groupAdmin       = 10
-	groupCreated     = 12
-	groupAddedMany   = 50
+	groupRenamed            = 1
+	groupAdded              = 2
+	groupLeft               = 3
+	groupIconChanged        = 4
+	groupIconDeleted        = 5
+	groupRemoved            = 7
+	groupNumberChanged      = 9
+	groupYouAdmin           = 10
+	groupYouNotAdmin        = 11
+	groupCreated            = 12
+	groupCommunityGone      = 13
+	groupJoinedByLink       = 15
+	groupDescription        = 17
+	groupOnlyAdminsEdit     = 18
+	groupAllEdit            = 19
+	groupOnlyAdminsSend     = 20
+	groupAllSend            = 21
+	groupDescriptionDeleted = 22
+	groupJoinedByInvite     = 23
+	groupDisappearing       = 26
+	groupJoinedByCommunity  = 30
+	groupToCommunity        = 31
+	groupFromCommunity      = 33
+	groupMemberAdmin        = 39
+	groupOnlyAdminsAdd      = 42
+	groupNotInCommunity     = 43
+	groupAddedMany          = 50
+	groupCommunityAction    = 51
+	groupRenamedJSON        = 56
+	groupCommunityAbout     = 57
+	groupCommunityWelcome   = 60
+	groupToCommunity2       = 61
+	groupCommunityAdd       = 64
 )
+
+// groupEventText is the wording of the group events that name no one but
+// the person they are about (or none).
+var groupEventText = map[int64]struct {
+	typ  model.EventType
+	text string // "%s" is the person
+}{
+	groupLeft:               {model.EventMemberLeft, "%s left"},
+	groupIconChanged:        {model.EventIconChanged, "%s changed the group icon"},
+	groupIconDeleted:        {model.EventIconChanged, "%s deleted the group icon"},
+	groupNumberChanged:      {model.EventNumberChanged, "%s changed their phone number"},
+	groupDescription:        {model.EventDescriptionChanged, "%s changed the group description"},
+	groupDescriptionDeleted: {model.EventDescriptionChanged, "%s deleted the group description"},
+	groupCommunityAbout:     {model.EventDescriptionChanged, "%s changed the community description"},
+	groupOnlyAdminsEdit:     {model.EventSettingsChanged, "%s changed this group's settings to allow only admins to edit this group's info"},
+	groupAllEdit:            {model.EventSettingsChanged, "%s changed this group's settings to allow all members to edit this group's info"},
+	groupOnlyAdminsSend:     {model.EventSettingsChanged, "%s changed this group's settings to allow only admins to send messages"},
+	groupAllSend:            {model.EventSettingsChanged, "%s changed this group's settings to allow all members to send messages"},
+	groupOnlyAdminsAdd:      {model.EventSettingsChanged, "%s changed this group's settings to allow only admins to add others"},
+	groupToCommunity:        {model.EventOther, "This group was added to a community"},
+	groupToCommunity2:       {model.EventOther, "This group was added to a community"},
+	groupFromCommunity:      {model.EventOther, "This group was removed from its community"},
+	groupNotInCommunity:     {model.EventOther, "This group is no longer part of a community"},
+	groupCommunityGone:      {model.EventOther, "This community is no longer available"},
+	groupCommunityAction:    {model.EventOther, "A community admin changed this group"},
+	groupCommunityWelcome:   {model.EventOther, "Welcome to the community"},
+}
 
 func knownGroupEvent(e int64) bool {
 	switch e {
-	case groupRenamed, groupJoined, groupLeft, groupIconChanged, groupIconDeleted, groupRemoved,
-		groupAdmin, groupCreated, groupAddedMany:
+	case groupRenamed, groupRenamedJSON, groupAdded, groupAddedMany, groupRemoved, groupYouAdmin, groupYouNotAdmin,
+		groupMemberAdmin, groupCreated, groupJoinedByLink, groupJoinedByInvite, groupJoinedByCommunity,
+		groupDisappearing, groupCommunityAdd:
 		return true
 	}
-	return false
+	_, ok := groupEventText[e]
+	return ok
 }
 
 // Notices: ZMESSAGETYPE 10 with ZGROUPEVENTTYPE.
@@ -37,49 +94,63 @@ const (
 	noticeEncrypted        = 2
 	noticeSecurityCode     = 3
 	noticeMissedVideo      = 4
+	noticeNumberOld        = 5
+	noticeNumberNew        = 6
+	noticeMissedGroupVoice = 21
 	noticeMissedGroupVideo = 22
+	noticeOfficial         = 25
 	noticeBusiness         = 26
+	noticeBusinessName     = 29
 	noticeNoLongerBusiness = 30
 	noticeBlocked          = 34
 	noticeUnblocked        = 35
+	noticeSecurityCode2    = 36
+	noticeOfficial2        = 38
 	noticeGroupCall        = 40
 	noticeGroupVideoCall   = 41
+	noticeMissedVoice2     = 45
+	noticeMissedVideo2     = 46
+	noticeKept             = 47
+	noticePrivacy          = 51
+	noticeAddedToContacts  = 56
 )
 
 func knownNotice(e int64) bool {
 	switch e {
-	case noticeMissedVoice, noticeEncrypted, noticeSecurityCode, noticeMissedVideo, noticeMissedGroupVideo,
-		noticeBusiness, noticeNoLongerBusiness, noticeBlocked, noticeUnblocked, noticeGroupCall, noticeGroupVideoCall:
+	case noticeMissedVoice, noticeEncrypted, noticeSecurityCode, noticeMissedVideo, noticeNumberOld, noticeNumberNew,
+		noticeMissedGroupVoice, noticeMissedGroupVideo, noticeOfficial, noticeBusiness, noticeBusinessName,
+		noticeNoLongerBusiness, noticeBlocked, noticeUnblocked, noticeSecurityCode2, noticeOfficial2, noticeGroupCall,
+		noticeGroupVideoCall, noticeMissedVoice2, noticeMissedVideo2, noticeKept, noticePrivacy, noticeAddedToContacts:
 		return true
 	}
 	return false
 }
 
-// groupEvent converts a group event. The row's member is the person the
-// event is about; the owner when ZISFROMME is set.
+// groupEvent converts a group event.
 func (r *reader) groupEvent(cs *chatState, w *row, m *model.Message) {
 	m.Kind = model.KindSystem
 	ev := &model.Event{}
 	m.Event = ev
-	subject := r.pid(cs, w.memberJID)
-	if w.fromMe {
-		subject = meID
+	member := r.pid(cs, w.memberJID) // whom the event is about
+	if member == "" && w.fromMe {
+		member = meID
 	}
 	named := r.textJIDs(cs, w.text)
-	who := cs.name(subject)
+	who := cs.name(member)
 	switch w.event {
-	case groupRenamed:
+	case groupRenamed, groupRenamedJSON:
 		name, author, ok := parseSubjectJSON(w.text)
 		if !ok {
 			name = w.text
 		}
+		actor := member
 		if id := r.pid(cs, author); id != "" && !w.fromMe {
-			subject, who = id, cs.name(id)
+			actor = id
 		}
-		ev.Type, ev.Actor, ev.Subject = model.EventSubjectChanged, subject, name
-		m.Text = fmt.Sprintf("%s changed the group name to \"%s\"", who, name)
+		ev.Type, ev.Actor, ev.Subject = model.EventSubjectChanged, actor, name
+		m.Text = fmt.Sprintf("%s changed the group name to \"%s\"", cs.name(actor), name)
 	case groupCreated:
-		ev.Type, ev.Actor = model.EventGroupCreated, subject
+		ev.Type, ev.Actor = model.EventGroupCreated, member
 		if len(named) == 0 && !isNumber(w.text) {
 			ev.Subject = w.text
 		}
@@ -87,52 +158,114 @@ func (r *reader) groupEvent(cs *chatState, w *row, m *model.Message) {
 		if ev.Subject != "" {
 			m.Text = fmt.Sprintf("%s created group \"%s\"", who, ev.Subject)
 		}
-	case groupJoined, groupAddedMany:
-		if len(named) == 0 {
-			ev.Type, ev.Targets = model.EventMemberJoined, ids(subject)
-			m.Text = who + " joined"
-			break
-		}
-		ev.Type, ev.Targets = model.EventMemberAdded, named
-		if subject != "" && !(len(named) == 1 && named[0] == subject) {
-			ev.Actor = subject
-			m.Text = fmt.Sprintf("%s added %s", who, cs.nameList(named))
-		} else {
-			m.Text = cs.nameList(named) + " joined"
-		}
-	case groupLeft:
-		ev.Type, ev.Actor = model.EventMemberLeft, subject
-		m.Text = who + " left"
+	case groupAdded, groupAddedMany:
+		r.added(cs, w, m, named)
 	case groupRemoved:
-		ev.Type, ev.Targets = model.EventMemberRemoved, ids(subject)
-		if len(named) == 1 && named[0] != subject {
+		ev.Type, ev.Targets = model.EventMemberRemoved, ids(r.pid(cs, w.memberJID))
+		target := cs.name(r.pid(cs, w.memberJID))
+		switch {
+		case len(named) > 0:
 			ev.Actor = named[0]
-			m.Text = fmt.Sprintf("%s removed %s", cs.name(named[0]), who)
-		} else {
-			m.Text = who + " was removed"
+			m.Text = fmt.Sprintf("%s removed %s", cs.name(named[0]), target)
+		case w.fromMe:
+			ev.Actor = meID
+			m.Text = "You removed " + target
+		default:
+			m.Text = target + " was removed"
 		}
-	case groupIconChanged:
-		ev.Type, ev.Actor = model.EventIconChanged, subject
-		m.Text = who + " changed the group icon"
-	case groupIconDeleted:
-		ev.Type, ev.Actor = model.EventIconChanged, subject
-		m.Text = who + " deleted the group icon"
-	case groupAdmin:
-		ev.Type, ev.Targets = model.EventAdminChanged, ids(subject)
+	case groupJoinedByLink, groupJoinedByInvite, groupJoinedByCommunity:
+		ev.Type, ev.Targets = model.EventMemberJoined, ids(member)
+		how := map[int64]string{groupJoinedByLink: "using this group's invite link",
+			groupJoinedByInvite: "from an invitation", groupJoinedByCommunity: "from the community"}[w.event]
+		m.Text = fmt.Sprintf("%s joined %s", who, how)
+	case groupYouAdmin:
+		ev.Type, ev.Targets = model.EventAdminChanged, ids(meID)
+		m.Text = "You're now an admin"
+	case groupYouNotAdmin:
+		ev.Type, ev.Targets = model.EventAdminChanged, ids(meID)
+		m.Text = "You're no longer an admin"
+	case groupMemberAdmin:
+		ev.Type, ev.Targets = model.EventAdminChanged, ids(member)
 		m.Text = who + " is now an admin"
-		if subject == meID {
-			m.Text = "You're now an admin"
+	case groupDisappearing:
+		ev.Type, ev.Actor = model.EventDisappearing, member
+		m.Text = disappearing(who, w.text)
+	case groupCommunityAdd:
+		ev.Type, ev.Actor = model.EventSettingsChanged, member
+		m.Text = "Only community admins can add groups to this community"
+		if w.text == "1" {
+			m.Text = "All community members can add groups to this community"
 		}
 	default:
-		ev.Type, ev.Actor = model.EventOther, subject
+		if e, ok := groupEventText[w.event]; ok {
+			ev.Type, ev.Actor = e.typ, member
+			m.Text = e.text
+			if strings.Contains(e.text, "%s") {
+				m.Text = fmt.Sprintf(e.text, who)
+			} else {
+				ev.Actor = ""
+			}
+			break
+		}
+		ev.Type, ev.Actor = model.EventOther, member
 		m.Text = fmt.Sprintf("Group event %d", w.event)
-		if subject != "" {
+		if member != "" {
 			m.Text += " (" + who + ")"
 		}
 		if w.text != "" {
 			m.Text += ": " + w.text
 		}
 	}
+}
+
+// added converts an "added" event: ZTEXT names who added ("actor", or
+// "actor;target,target"); the row's member is who was added when ZTEXT
+// does not list them.
+func (r *reader) added(cs *chatState, w *row, m *model.Message, named []model.ParticipantID) {
+	ev := m.Event
+	ev.Type = model.EventMemberAdded
+	var actor model.ParticipantID
+	targets := ids(r.pid(cs, w.memberJID))
+	switch {
+	case strings.Contains(w.text, ";") && len(named) > 0:
+		actor, targets = named[0], named[1:]
+	case len(named) > 0:
+		actor = named[0]
+	case w.fromMe:
+		actor = meID
+	}
+	ev.Actor, ev.Targets = actor, targets
+	switch {
+	case len(targets) == 0:
+		m.Text = cs.name(actor) + " added someone"
+	case actor == "":
+		m.Text = cs.nameList(targets) + " was added"
+		if len(targets) > 1 {
+			m.Text = cs.nameList(targets) + " were added"
+		}
+	default:
+		m.Text = fmt.Sprintf("%s added %s", cs.name(actor), cs.nameList(targets))
+	}
+}
+
+// disappearing words a change of the disappearing-messages timer, whose
+// duration in seconds is in ZTEXT.
+func disappearing(who, text string) string {
+	secs, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
+	if err != nil || secs <= 0 {
+		return who + " turned off disappearing messages"
+	}
+	d := time.Duration(secs) * time.Second
+	var span string
+	switch {
+	case d%(24*time.Hour) == 0:
+		span = count(int64(d/(24*time.Hour)), "day")
+	case d%time.Hour == 0:
+		span = count(int64(d/time.Hour), "hour")
+	default:
+		span = count(secs, "second")
+	}
+	return fmt.Sprintf("%s turned on disappearing messages: new messages disappear %s after they are sent", who, span)
 }
 
 // textJIDs returns the participants a group event's ZTEXT names.
@@ -175,8 +308,8 @@ func isNumber(s string) bool {
 	return s != "" && onlyDigits(s) == s
 }
 
-// notice converts a notice (type 10): the encryption notice, missed calls,
-// security code changes, blocks and business notices.
+// notice converts a notice (type 10): the encryption notice, missed
+// calls, security code and number changes, blocks and business notices.
 func (r *reader) notice(cs *chatState, w *row, m *model.Message, sender model.ParticipantID) {
 	m.Kind = model.KindSystem
 	ev := &model.Event{}
@@ -185,12 +318,13 @@ func (r *reader) notice(cs *chatState, w *row, m *model.Message, sender model.Pa
 	if person == "" && !cs.s.group {
 		person = cs.partner
 	}
+	who := cs.name(person)
 	switch w.event {
 	case noticeEncrypted:
 		ev.Type = model.EventEncryption
 		m.Text = "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them."
-	case noticeMissedVoice, noticeMissedVideo:
-		video := w.event == noticeMissedVideo
+	case noticeMissedVoice, noticeMissedVoice2, noticeMissedVideo, noticeMissedVideo2:
+		video := w.event == noticeMissedVideo || w.event == noticeMissedVideo2
 		what := "voice call"
 		if video {
 			what = "video call"
@@ -203,32 +337,44 @@ func (r *reader) notice(cs *chatState, w *row, m *model.Message, sender model.Pa
 		}
 		ev.Type = model.EventCall
 		m.Text = "Missed " + what
+	case noticeMissedGroupVoice:
+		ev.Type = model.EventCall
+		m.Text = "Missed group voice call"
 	case noticeMissedGroupVideo:
 		ev.Type = model.EventCall
 		m.Text = "Missed group video call"
 	case noticeGroupCall, noticeGroupVideoCall:
 		ev.Type, ev.Actor = model.EventCall, person
 		m.Text = "Group video call"
-	case noticeSecurityCode:
+	case noticeSecurityCode, noticeSecurityCode2:
 		ev.Type, ev.Actor = model.EventSecurityCode, person
-		m.Text = "Your security code with " + cs.name(person) + " changed"
+		m.Text = "Your security code with " + who + " changed"
+	case noticeNumberOld, noticeNumberNew:
+		ev.Type, ev.Actor = model.EventNumberChanged, person
+		m.Text = who + " changed their phone number"
 	case noticeBlocked:
 		ev.Type = model.EventBlocked
 		m.Text = "You blocked this contact"
 	case noticeUnblocked:
 		ev.Type = model.EventBlocked
 		m.Text = "You unblocked this contact"
-	case noticeBusiness:
-		ev.Type = model.EventOther
-		m.Text = "This chat is with a business account"
-	case noticeNoLongerBusiness:
-		ev.Type = model.EventOther
-		m.Text = "This account is no longer a business account"
 	default:
 		ev.Type = model.EventOther
-		m.Text = fmt.Sprintf("WhatsApp notice %d", w.event)
-		if w.text != "" {
-			m.Text += ": " + w.text
+		m.Text = map[int64]string{
+			noticeBusiness:         "This chat is with a business account",
+			noticeBusinessName:     "This business account changed its name",
+			noticeNoLongerBusiness: "This account is no longer a business account",
+			noticeOfficial:         "This is an official business account",
+			noticeOfficial2:        "This is an official business account",
+			noticeKept:             "A message was kept in the chat",
+			noticePrivacy:          "This chat has added privacy",
+			noticeAddedToContacts:  who + " was added to your contacts",
+		}[w.event]
+		if m.Text == "" {
+			m.Text = fmt.Sprintf("WhatsApp notice %d", w.event)
+			if w.text != "" {
+				m.Text += ": " + w.text
+			}
 		}
 	}
 }

@@ -22,7 +22,7 @@ func (r *reader) media(cs *chatState, w *row, m *model.Message) error {
 	switch w.typ {
 	case typeImage:
 		a.Kind = model.MediaImage
-	case typeVideo:
+	case typeVideo, typeRoundVideo:
 		a.Kind = model.MediaVideo
 	case typeAudio:
 		a.Kind = model.MediaAudio
@@ -41,7 +41,7 @@ func (r *reader) media(cs *chatState, w *row, m *model.Message) error {
 	if w.typ != typeDocument && m.Text == "" {
 		m.Text = w.title // the caption
 	}
-	if w.typ == typeVideo || w.typ == typeAudio || w.typ == typeGIF {
+	if w.typ == typeVideo || w.typ == typeRoundVideo || w.typ == typeAudio || w.typ == typeGIF {
 		a.Duration = time.Duration(max(w.duration, 0)) * time.Second
 	}
 	a.MIME = mimeOf(w.vcard, a.Name)

@@ -3,6 +3,7 @@ package whatsappios
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -13,32 +14,45 @@ import (
 
 // ZWAMESSAGE.ZMESSAGETYPE values.
 const (
-	typeText       = 0
-	typeImage      = 1
-	typeVideo      = 2
-	typeAudio      = 3
-	typeContact    = 4
-	typeLocation   = 5
-	typeGroupEvent = 6
-	typeLink       = 7
-	typeDocument   = 8
-	typeNotice     = 10
-	typeGIF        = 11
-	typeDeleted    = 14
-	typeSticker    = 15
-	typeViewOnce   = 38
-	typePoll       = 46
-	typeCall       = 59
-	typePollV3     = 66
+	typeText          = 0
+	typeImage         = 1
+	typeVideo         = 2
+	typeAudio         = 3
+	typeContact       = 4
+	typeLocation      = 5
+	typeGroupEvent    = 6
+	typeLink          = 7
+	typeDocument      = 8
+	typeNotice        = 10
+	typeGIF           = 11
+	typeWaiting       = 12 // the message has not arrived yet
+	typeDeleted       = 14
+	typeSticker       = 15
+	typeProduct       = 26
+	typeGroupInvite   = 27
+	typeDisappearing  = 28 // the chat's default timer
+	typeViewOnceImage = 38
+	typeViewOnceVideo = 39
+	typePoll          = 46
+	typeViewOnceAudio = 53
+	typeRoundVideo    = 54
+	typeChannelEvent  = 55
+	typeCall          = 59
 )
+
+// textTypes are business templates and quotes of them: their text is what
+// there is to keep.
+var textTypes = map[int64]bool{19: true, 20: true, 23: true, 24: true, 25: true, 30: true, 31: true,
+	32: true, 34: true, 41: true, 42: true, typeProduct: true, typeGroupInvite: true}
 
 func knownType(t int64) bool {
 	switch t {
 	case typeText, typeImage, typeVideo, typeAudio, typeContact, typeLocation, typeGroupEvent, typeLink,
-		typeDocument, typeNotice, typeGIF, typeDeleted, typeSticker, typeViewOnce, typePoll, typeCall, typePollV3:
+		typeDocument, typeNotice, typeGIF, typeWaiting, typeDeleted, typeSticker, typeDisappearing,
+		typeViewOnceImage, typeViewOnceVideo, typeViewOnceAudio, typePoll, typeRoundVideo, typeChannelEvent, typeCall:
 		return true
 	}
-	return false
+	return textTypes[t]
 }
 
 // appleEpoch is 2001-01-01T00:00:00Z in Unix milliseconds.
@@ -121,11 +135,22 @@ func (r *reader) convert(cs *chatState, w *row) (*model.Message, error) {
 	case typeCall:
 		r.call(cs, w, m, sender)
 		return m, nil
+	case typeDisappearing:
+		m.Kind, m.Event = model.KindSystem, &model.Event{Type: model.EventDisappearing}
+		m.Text = disappearing("The chat's default", w.text)
+		return m, nil
+	case typeChannelEvent:
+		m.Kind, m.Event = model.KindSystem, &model.Event{Type: model.EventOther}
+		m.Text = fmt.Sprintf("Channel event %d", w.event)
+		if w.event == 1 {
+			m.Event.Type, m.Text = model.EventGroupCreated, "Channel created"
+		}
+		return m, nil
 	}
 	m.Sender = sender
 	m.Kind = model.KindText
 	switch w.typ {
-	case typeImage, typeVideo, typeAudio, typeDocument, typeGIF, typeSticker:
+	case typeImage, typeVideo, typeAudio, typeDocument, typeGIF, typeSticker, typeRoundVideo:
 		if err := r.media(cs, w, m); err != nil {
 			return nil, err
 		}
@@ -144,17 +169,30 @@ func (r *reader) convert(cs *chatState, w *row) (*model.Message, error) {
 		if w.fromMe {
 			m.Text = "You deleted this message"
 		}
-	case typeViewOnce:
+	case typeViewOnceImage, typeViewOnceVideo, typeViewOnceAudio:
 		m.Kind = model.KindViewOnce
-	case typePoll, typePollV3:
+	case typePoll:
 		m.Kind = model.KindPoll
-		m.Poll = &model.Poll{Question: w.text}
+		m.Poll = parsePoll(w.receipt)
+		if m.Poll.Question == "" {
+			m.Poll.Question = w.text
+		}
+		if m.Text == "" {
+			m.Text = m.Poll.Question
+		}
+	case typeWaiting:
+		if m.Text == "" {
+			m.Text = "Waiting for this message. This may take a while."
+		}
 	case typeText, typeLink:
-	default:
+	default: // business templates, products, invites, and kinds chatferry does not know
 		if w.path != "" {
 			if err := r.media(cs, w, m); err != nil {
 				return nil, err
 			}
+		}
+		if m.Text == "" && len(m.Attachments) == 0 && !knownType(w.typ) {
+			m.Text = fmt.Sprintf("[a WhatsApp message of type %d, which chatferry cannot show]", w.typ)
 		}
 	}
 	if err := r.reply(cs, w, m); err != nil {

@@ -151,6 +151,15 @@ func TestProtoWalker(t *testing.T) {
 	if c := parseCall([]byte{0x2A, 0x01, 'x'}); c.Complete {
 		t.Errorf("parseCall of a reply's metadata = %+v", c)
 	}
+	// 8 {2 "Q?", 3 {1 "A"}, 3 {1 "B"}}, after a reaction field
+	poll := []byte{0x3A, 0x00, 0x42, 0x0E, 0x12, 0x02, 'Q', '?', 0x1A, 0x03, 0x0A, 0x01, 'A', 0x1A, 0x03, 0x0A, 0x01, 'B'}
+	p := parsePoll(poll)
+	if p.Question != "Q?" || len(p.Options) != 2 || p.Options[0].Text != "A" || p.Options[1].Text != "B" {
+		t.Errorf("parsePoll = %+v", p)
+	}
+	if p := parsePoll([]byte{0x42, 0x05, 0x12}); p.Question != "" || len(p.Options) != 0 {
+		t.Errorf("parsePoll of a broken blob = %+v", p)
+	}
 }
 
 func TestContacts(t *testing.T) {
@@ -214,6 +223,9 @@ func FuzzProto(f *testing.F) {
 			t.Fatalf("quote %+v longer than its blob", q)
 		}
 		parseCall(b)
+		if p := parsePoll(b); len(p.Question) > len(b) || len(p.Options) > len(b) {
+			t.Fatalf("poll %+v from %x", p, b)
+		}
 	})
 }
 

@@ -3,6 +3,8 @@ package whatsappios
 import (
 	"encoding/binary"
 	"unicode/utf8"
+
+	"github.com/chatferry/chatferry/model"
 )
 
 // WhatsApp keeps some facts in protobuf blobs without a published schema.
@@ -219,3 +221,34 @@ func reactionMilli(v uint64) int64 {
 	}
 	return 0
 }
+
+// parsePoll reads a poll's question and options from its message's receipt
+// info: field 8 holds 2 the question and 3 {1 text} for each option. The
+// votes are not there; each option says 0.
+func parsePoll(blob []byte) *model.Poll {
+	p := &model.Poll{}
+	walkProto(blob, func(f pbField) bool {
+		if f.Num != 8 || f.Wire != wireBytes {
+			return true
+		}
+		walkProto(f.Bytes, func(g pbField) bool {
+			switch {
+			case g.Num == 2 && g.Wire == wireBytes && utf8.Valid(g.Bytes) && p.Question == "":
+				p.Question = string(g.Bytes)
+			case g.Num == 3 && g.Wire == wireBytes:
+				walkProto(g.Bytes, func(h pbField) bool {
+					if h.Num == 1 && h.Wire == wireBytes && utf8.Valid(h.Bytes) && len(p.Options) < maxPollOptions {
+						p.Options = append(p.Options, model.PollOption{Text: string(h.Bytes)})
+					}
+					return true
+				})
+			}
+			return true
+		})
+		return false
+	})
+	return p
+}
+
+// maxPollOptions bounds what one poll may yield (WhatsApp allows 12).
+const maxPollOptions = 100
