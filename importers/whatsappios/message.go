@@ -248,8 +248,12 @@ func (r *reader) reply(cs *chatState, w *row, m *model.Message) error {
 		r.quote(cs, &w.quoted, m)
 		return nil
 	}
-	// The answered message is not in the database: keep what is known.
-	m.Quote = &model.Quote{Sender: r.pid(cs, q.JID)}
+	// The answered message is not in the database: keep what the reply
+	// copied of it. Without a sender JID the owner wrote it.
+	m.Quote = &model.Quote{Sender: r.pid(cs, q.JID), Text: q.Text}
+	if q.JID == "" {
+		m.Quote.Sender = meID
+	}
 	return nil
 }
 

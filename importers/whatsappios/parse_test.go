@@ -141,8 +141,13 @@ func TestProtoWalker(t *testing.T) {
 		}
 	}
 	q := parseQuote([]byte{0x2A, 0x02, 'i', 'd', 0x32, 0x03, 'a', '@', 'b'})
-	if q.Stanza != "id" || q.JID != "a@b" {
+	if q.Stanza != "id" || q.JID != "a@b" || q.Text != "" {
 		t.Errorf("parseQuote = %+v", q)
+	}
+	// 5 "id", 19 {9 {7 "clip"}}: a quoted video's caption, from the owner
+	q = parseQuote([]byte{0x2A, 0x02, 'i', 'd', 0x9A, 0x01, 0x08, 0x4A, 0x06, 0x3A, 0x04, 'c', 'l', 'i', 'p'})
+	if q.Stanza != "id" || q.JID != "" || q.Text != "clip" {
+		t.Errorf("parseQuote with a quoted video = %+v", q)
 	}
 	c := parseCall([]byte{0xBA, 0x05, 0x08, 0x0A, 0x06, 0x08, 0x01, 0x10, 0x00, 0x18, 0x7D})
 	if !c.Complete || !c.Video || c.Outcome != 0 || c.Seconds != 125 {
@@ -219,7 +224,7 @@ func FuzzProto(f *testing.F) {
 			}
 		}
 		q := parseQuote(b)
-		if len(q.Stanza)+len(q.JID) > len(b) {
+		if len(q.Stanza)+len(q.JID)+len(q.Text) > len(b) {
 			t.Fatalf("quote %+v longer than its blob", q)
 		}
 		parseCall(b)

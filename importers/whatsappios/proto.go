@@ -122,17 +122,41 @@ func protoVarint(b []byte, num uint64) (uint64, bool) {
 
 // quoteRef is what a reply's media item metadata says about the message it
 // answers: field 5 is the quoted message's stanza id, field 6 the JID of
-// its sender.
+// its sender (absent when the owner wrote it), field 19 a copy of the
+// quoted message as WhatsApp sends it, whose text Text is.
 type quoteRef struct {
 	Stanza string
 	JID    string
+	Text   string
 }
 
 func parseQuote(meta []byte) quoteRef {
 	if len(meta) == 0 {
 		return quoteRef{}
 	}
-	return quoteRef{Stanza: protoText(meta, 5), JID: protoText(meta, 6)}
+	q := quoteRef{Stanza: protoText(meta, 5), JID: protoText(meta, 6)}
+	if q.Stanza != "" {
+		q.Text = quotedText(protoMessage(meta, 19))
+	}
+	return q
+}
+
+// quotedText is the text of a WhatsApp message: its conversation text
+// (field 1), or the text of an extended text (6.1), or the caption of an
+// image (3.3), a video (9.7) or a document (7.8).
+func quotedText(msg []byte) string {
+	if msg == nil {
+		return ""
+	}
+	if t := protoText(msg, 1); t != "" {
+		return t
+	}
+	for _, f := range [][2]uint64{{6, 1}, {3, 3}, {9, 7}, {7, 8}} {
+		if t := protoText(protoMessage(msg, f[0]), f[1]); t != "" {
+			return t
+		}
+	}
+	return ""
 }
 
 // callInfo is what a call message's metadata says (field 87, then 1):
