@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/chatferry/chatferry/importers"
-	"github.com/chatferry/chatferry/importers/internal/iosfixture"
+	"github.com/chatferry/chatferry/importers/whatsappios/iosfixture"
 )
 
 // benchDatabase generates (once per size, in the temporary folder) a

@@ -213,7 +213,7 @@ func (r *reader) groupEvent(cs *chatState, w *row, m *model.Message) {
 			m.Text += " (" + who + ")"
 		}
 		if w.text != "" {
-			m.Text += ": " + w.text
+			m.Text += " – " + w.text
 		}
 	}
 }
@@ -249,15 +249,35 @@ func (r *reader) added(cs *chatState, w *row, m *model.Message, named []model.Pa
 }
 
 // disappearing words a change of the disappearing-messages timer, whose
-// duration in seconds is in ZTEXT.
+// duration in seconds is in ZTEXT, as WhatsApp does.
 func disappearing(who, text string) string {
+	span := timerSpan(text)
+	if span == "" {
+		return who + " turned off disappearing messages."
+	}
+	return fmt.Sprintf("%s turned on disappearing messages. New messages will disappear from this chat %s after they're sent.", who, span)
+}
+
+// disappearingDefault words a chat's default timer (message type 28).
+func disappearingDefault(text string) string {
+	span := timerSpan(text)
+	if span == "" {
+		return "Disappearing messages are off in this chat."
+	}
+	return fmt.Sprintf("New messages will disappear from this chat %s after they're sent, by the default timer.", span)
+}
+
+// timerSpan reads a timer in seconds as "7 days", or "" for off or none.
+func timerSpan(text string) string {
 	secs, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
 	if err != nil || secs <= 0 {
-		return who + " turned off disappearing messages"
+		return ""
 	}
 	d := time.Duration(secs) * time.Second
 	var span string
 	switch {
+	case d > 100*365*24*time.Hour:
+		return ""
 	case d%(24*time.Hour) == 0:
 		span = count(int64(d/(24*time.Hour)), "day")
 	case d%time.Hour == 0:
@@ -265,7 +285,7 @@ func disappearing(who, text string) string {
 	default:
 		span = count(secs, "second")
 	}
-	return fmt.Sprintf("%s turned on disappearing messages: new messages disappear %s after they are sent", who, span)
+	return span
 }
 
 // textJIDs returns the participants a group event's ZTEXT names.
@@ -373,7 +393,7 @@ func (r *reader) notice(cs *chatState, w *row, m *model.Message, sender model.Pa
 		if m.Text == "" {
 			m.Text = fmt.Sprintf("WhatsApp notice %d", w.event)
 			if w.text != "" {
-				m.Text += ": " + w.text
+				m.Text += " – " + w.text
 			}
 		}
 	}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/importers/importertest"
-	"github.com/chatferry/chatferry/importers/internal/iosfixture"
+	"github.com/chatferry/chatferry/importers/whatsappios/iosfixture"
 	"github.com/chatferry/chatferry/model"
 )
 

@@ -137,7 +137,7 @@ func (r *reader) convert(cs *chatState, w *row) (*model.Message, error) {
 		return m, nil
 	case typeDisappearing:
 		m.Kind, m.Event = model.KindSystem, &model.Event{Type: model.EventDisappearing}
-		m.Text = disappearing("The chat's default", w.text)
+		m.Text = disappearingDefault(w.text)
 		return m, nil
 	case typeChannelEvent:
 		m.Kind, m.Event = model.KindSystem, &model.Event{Type: model.EventOther}

@@ -13,8 +13,8 @@ import (
 	"github.com/chatferry/chatferry/importers"
 	_ "github.com/chatferry/chatferry/importers/canonicaljson" // for reading goldens back
 	"github.com/chatferry/chatferry/importers/importertest"
-	"github.com/chatferry/chatferry/importers/internal/iosfixture"
 	_ "github.com/chatferry/chatferry/importers/whatsappios"
+	"github.com/chatferry/chatferry/importers/whatsappios/iosfixture"
 )
 
 // The fixture inputs, built from ../../testdata/whatsapp-ios by TestMain
