@@ -142,11 +142,13 @@ func locateBackup(src *importers.Source, opts importers.Options, root string, lo
 			loc.dbPath, loc.merge = c, true
 		}
 	}
-	if ok, _ := b.has("LID.sqlite"); ok {
-		lid := path.Join(root, b.storedName("LID.sqlite"))
-		if checkSQLite(src, lid) == nil {
-			if p, err := localFile(src, lid, loc); err == nil {
-				loc.lidPath = p
+	for rel, dst := range loc.companions() {
+		if ok, _ := b.has(rel); ok {
+			name := path.Join(root, b.storedName(rel))
+			if checkSQLite(src, name) == nil {
+				if p, err := localFile(src, name, loc); err == nil {
+					*dst = p
+				}
 			}
 		}
 	}

@@ -374,8 +374,8 @@ func TestProgress(t *testing.T) {
 	if !ok {
 		t.Fatal("the reader does not report progress")
 	}
-	if done, total := p.Progress(); done != 0 || total != 42 {
-		t.Errorf("before reading: %d of %d, want 0 of 42 (the status update is not counted)", done, total)
+	if done, total := p.Progress(); done != 0 || total != 43 {
+		t.Errorf("before reading: %d of %d, want 0 of 43 (the status update is not counted)", done, total)
 	}
 	for {
 		if _, err := r.Next(); err != nil {

@@ -2,6 +2,7 @@ package whatsappios
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -9,13 +10,14 @@ import (
 )
 
 // person describes the person with jid, named by the best name the
-// database has: the address book's (a group member's contact name, or the
-// name of a direct chat with them), a first name, the name they gave
+// database has: the address book's (a group member's contact name, the
+// name in ContactsV2.sqlite, or the name of a direct chat with them), a
+// first name, the name they gave
 // WhatsApp (shown with "~ " as WhatsApp does), else their number.
 func (r *reader) person(jid, contact, first string) model.Participant {
 	id := r.canon(jid)
 	p := model.Participant{ID: model.ParticipantID(id), Phone: phoneOf(id)}
-	for _, n := range []string{contact, r.savedName(id), r.savedName(jid), first} {
+	for _, n := range []string{contact, r.bookName[id], r.savedName(id), r.savedName(jid), first} {
 		if n = cleanName(n); n != "" {
 			p.Name = n
 			return p
@@ -250,7 +252,64 @@ func (r *reader) loadNames() error {
 	if r.loc.lidPath != "" {
 		r.loadLIDAccounts(r.loc.lidPath)
 	}
+	r.bookName = map[string]string{}
+	if r.loc.contactsPath != "" {
+		r.loadAddressBook(r.loc.contactsPath)
+	}
 	return nil
+}
+
+// loadAddressBook reads the names of WhatsApp's copy of the address book,
+// ContactsV2.sqlite, by JID, and the privacy ids it pairs with numbers. It
+// is optional: a file chatferry cannot read adds nothing.
+func (r *reader) loadAddressBook(p string) {
+	db, err := openDB(p, false)
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	conn, err := db.Conn(r.ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	sch, err := readSchema(r.ctx, conn, "ZWAADDRESSBOOKCONTACT")
+	if err != nil || !sch.has("ZWAADDRESSBOOKCONTACT", "ZWHATSAPPID") {
+		return
+	}
+	c := func(col string) string { return sch.col("c", "ZWAADDRESSBOOKCONTACT", col) }
+	rows, err := conn.QueryContext(r.ctx, fmt.Sprintf(`SELECT c.ZWHATSAPPID, %s, %s, %s, %s FROM ZWAADDRESSBOOKCONTACT c
+		WHERE c.ZWHATSAPPID IS NOT NULL ORDER BY c.Z_PK`, c("ZFULLNAME"), c("ZGIVENNAME"), c("ZBUSINESSNAME"), c("ZLID")))
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, full, given, business, lid any
+		if rows.Scan(&id, &full, &given, &business, &lid) != nil {
+			return
+		}
+		jid := asString(id)
+		if !strings.Contains(jid, "@") {
+			jid += "@s.whatsapp.net"
+		}
+		if !isPhoneJID(jid) {
+			continue
+		}
+		if name := cleanName(orDefault(asString(full), orDefault(asString(given), asString(business)))); name != "" {
+			if _, dup := r.bookName[jid]; !dup {
+				r.bookName[jid] = name
+			}
+		}
+		if l := asString(lid); l != "" {
+			if !strings.Contains(l, "@") {
+				l += "@lid"
+			}
+			if _, known := r.lidPhone[l]; !known {
+				r.pairJIDs(l, jid)
+			}
+		}
+	}
 }
 
 // loadLIDAccounts reads WhatsApp's LID.sqlite, which maps privacy ids to

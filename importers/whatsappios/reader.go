@@ -50,12 +50,14 @@ type reader struct {
 	sch       schema
 	display   string // the database as the user knows it
 
-	chats   []session
-	next    int
-	chatIDs map[model.ChatID]bool // the ids given so far
+	sessions []session // every chat of the database
+	chats    []session // the chats to import
+	next     int
+	chatIDs  map[model.ChatID]bool // the ids given so far
 
 	partnerName map[string]string // JID → ZPARTNERNAME of its direct chat
 	pushName    map[string]string // JID → the name the person gave WhatsApp
+	bookName    map[string]string // JID → the name in ContactsV2.sqlite
 	lidPhone    map[string]string // @lid JID → phone JID
 	ownJID      string            // the owner's phone JID, when the preferences say
 	ownName     string            // the name the owner gave WhatsApp
@@ -113,6 +115,9 @@ func newReader(ctx context.Context, src *importers.Source, opts importers.Option
 	}
 	r.ownJID, r.ownName = ownAccount(loc.prefs)
 	if err := r.loadNames(); err != nil {
+		return fail(err)
+	}
+	if err := r.selectChats(); err != nil {
 		return fail(err)
 	}
 	if err := r.prepare(); err != nil {
@@ -178,15 +183,24 @@ func (r *reader) loadSessions() error {
 
 	r.partnerName = map[string]string{}
 	r.lidPhone = map[string]string{}
+	for i := range all {
+		all[i].count = counts[all[i].pk]
+	}
 	for _, c := range all {
 		if !c.group && c.partner != "" {
 			r.partnerName[c.jid] = c.partner
 		}
 		r.pairJIDs(c.jid, c.ident)
 	}
+	r.sessions = all
+	return nil
+}
+
+// selectChats keeps the chats to import: those with messages, not the
+// status feed, and the one --chat names.
+func (r *reader) selectChats() error {
 	sel := selector(r.opts.Values.Get("chat"))
-	for _, c := range all {
-		c.count = counts[c.pk]
+	for _, c := range r.sessions {
 		if c.count == 0 || c.jid == "" || isStatus(c) {
 			continue
 		}
@@ -197,7 +211,7 @@ func (r *reader) loadSessions() error {
 		r.total += c.count
 	}
 	if sel != nil && len(r.chats) == 0 {
-		return fmt.Errorf("%s: no chat matches --chat %q; give a chat's name, phone number or JID as `chatferry chats` lists them",
+		return fmt.Errorf("%s: no chat matches --chat %q; give a chat's name, phone number or JID as `chatferry inspect` lists them",
 			r.display, r.opts.Values.Get("chat"))
 	}
 	return nil

@@ -121,9 +121,11 @@ type located struct {
 	prefix  string // folder of media inside media ("" or "Message")
 	backup  *backup
 	lidPath string // LID.sqlite, when present
-	prefs   []byte // the app's preferences, when present
-	tmp     string // the private temporary folder, once made
-	cleanup []func() error
+	// contactsPath is ContactsV2.sqlite, when present.
+	contactsPath string
+	prefs        []byte // the app's preferences, when present
+	tmp          string // the private temporary folder, once made
+	cleanup      []func() error
 }
 
 func (l *located) close() error {
@@ -252,12 +254,22 @@ func locateDatabase(src *importers.Source, name string, loc *located) error {
 			break
 		}
 	}
-	if lid := path.Join(dir, "LID.sqlite"); checkSQLite(src, lid) == nil {
-		if p, err := localFile(src, lid, loc); err == nil {
-			loc.lidPath = p
+	for rel, dst := range loc.companions() {
+		if name := path.Join(dir, rel); checkSQLite(src, name) == nil {
+			if p, err := localFile(src, name, loc); err == nil {
+				*dst = p
+			}
 		}
 	}
 	return nil
+}
+
+// companions are WhatsApp's other databases in its shared container that
+// chatferry reads when they are there, by their names in the container:
+// LID.sqlite pairs privacy ids with phone numbers, ContactsV2.sqlite holds
+// the address book's names.
+func (l *located) companions() map[string]*string {
+	return map[string]*string{"LID.sqlite": &l.lidPath, "ContactsV2.sqlite": &l.contactsPath}
 }
 
 func mediaOption(opts importers.Options, loc *located) error {

@@ -76,7 +76,7 @@ CREATE INDEX ZWAMESSAGE_ZMESSAGEINFO_INDEX ON ZWAMESSAGE (ZMESSAGEINFO);
 CREATE INDEX ZWAMESSAGE_ZPARENTMESSAGE_INDEX ON ZWAMESSAGE (ZPARENTMESSAGE);
 
 INSERT INTO Z_PRIMARYKEY VALUES
-	(1, 'WAChatSession', 0, 5), (2, 'WAGroupInfo', 0, 1), (3, 'WAGroupMember', 0, 16),
+	(1, 'WAChatSession', 0, 5), (2, 'WAGroupInfo', 0, 1), (3, 'WAGroupMember', 0, 17),
 	(4, 'WAMediaItem', 0, 11), (5, 'WAMessage', 0, 502), (6, 'WAMessageInfo', 0, 3),
 	(7, 'WAProfilePushName', 0, 1);
 
@@ -95,7 +95,8 @@ INSERT INTO ZWAGROUPINFO VALUES (1, 2, 1, 2, 730141200, NULL, NULL);
 
 -- Group members: a saved contact, one known by first name only, one known
 -- only by the name he gave WhatsApp (push name), one who left, one under a
--- privacy id, one who was removed, and the owner.
+-- privacy id, one who was removed, the owner, and one under a privacy id
+-- only the address book knows.
 INSERT INTO ZWAGROUPMEMBER (Z_PK, Z_ENT, Z_OPT, ZISACTIVE, ZISADMIN, ZCHATSESSION, ZCONTACTNAME, ZFIRSTNAME, ZMEMBERJID) VALUES
 	(10, 3, 1, 1, 1, 2, 'Ann Example', 'Ann', '447700900123@s.whatsapp.net'),
 	(11, 3, 1, 1, 0, 2, NULL, 'Carla', '447700900456@s.whatsapp.net'),
@@ -104,7 +105,9 @@ INSERT INTO ZWAGROUPMEMBER (Z_PK, Z_ENT, Z_OPT, ZISACTIVE, ZISADMIN, ZCHATSESSIO
 	(14, 3, 1, 1, 0, 2, NULL, NULL, '98765432109876@lid'),
 	(15, 3, 1, 0, 0, 2, 'Gus Example', 'Gus', '447700900222@s.whatsapp.net'),
 	-- the owner, whom the app's preferences name as 447700900789
-	(16, 3, 1, 1, 1, 2, NULL, NULL, '447700900789@s.whatsapp.net');
+	(16, 3, 1, 1, 1, 2, NULL, NULL, '447700900789@s.whatsapp.net'),
+	-- a privacy id the address book (ContactsV2.sqlite) pairs with Hana's number
+	(17, 3, 1, 1, 0, 2, NULL, NULL, '11122233344455@lid');
 
 INSERT INTO ZWAPROFILEPUSHNAME VALUES (1, 7, 1, '447700900999@s.whatsapp.net', 'Dave');
 
@@ -223,7 +226,8 @@ INSERT INTO ZWAMESSAGE (Z_PK, Z_ENT, Z_OPT, ZFLAGS, ZGROUPEVENTTYPE, ZISFROMME, 
 	(216, 5, 1, 0, 2, 0, 0, 6, 17, 2, NULL, NULL, NULL, NULL, 730142160, NULL, '120363000000000001@g.us', NULL, NULL,
 		'447700900123@s.whatsapp.net;447700900999@s.whatsapp.net,447700900321@s.whatsapp.net', NULL),
 	(217, 5, 1, 0, 10, 0, 0, 6, 18, 2, NULL, NULL, NULL, NULL, 730142220, NULL, '120363000000000001@g.us', NULL, NULL, NULL, NULL),
-	(218, 5, 1, 0, 20, 0, 0, 6, 19, 2, 10, NULL, NULL, NULL, 730142280, NULL, '120363000000000001@g.us', NULL, NULL, NULL, NULL);
+	(218, 5, 1, 0, 20, 0, 0, 6, 19, 2, 10, NULL, NULL, NULL, 730142280, NULL, '120363000000000001@g.us', NULL, NULL, NULL, NULL),
+	(219, 5, 1, 0, 0, 0, 8, 0, 20, 2, 17, NULL, NULL, NULL, 730142340, NULL, '120363000000000001@g.us', 'Hana', '3A0000000000000000B7', 'Hana here too', NULL);
 
 -- A status update: the status feed is not a chat and is not imported.
 INSERT INTO ZWAMESSAGE (Z_PK, Z_ENT, Z_OPT, ZFLAGS, ZGROUPEVENTTYPE, ZISFROMME, ZMESSAGESTATUS, ZMESSAGETYPE, ZSORT, ZCHATSESSION, ZGROUPMEMBER, ZMEDIAITEM, ZMESSAGEINFO, ZPARENTMESSAGE, ZMESSAGEDATE, ZSENTDATE, ZFROMJID, ZPUSHNAME, ZSTANZAID, ZTEXT, ZTOJID) VALUES

@@ -21,8 +21,9 @@ import (
 
 // Inputs are the paths Build made.
 type Inputs struct {
-	// Folder holds ChatStorage.sqlite, its Message folder and the app's
-	// preferences, as in WhatsApp's shared container.
+	// Folder holds ChatStorage.sqlite, its Message folder, the address
+	// book ContactsV2.sqlite and the app's preferences, as in WhatsApp's
+	// shared container.
 	Folder string
 	// Database is Folder's ChatStorage.sqlite.
 	Database string
@@ -117,6 +118,9 @@ func Build(src, out string) (Inputs, error) {
 		}
 	}
 	if err := Exec(in.Database, filepath.Join(src, "ChatStorage.sql")); err != nil {
+		return in, err
+	}
+	if err := Exec(filepath.Join(in.Folder, "ContactsV2.sqlite"), filepath.Join(src, "ContactsV2.sql")); err != nil {
 		return in, err
 	}
 	manifest := filepath.Join(in.Backup, "Manifest.db")
