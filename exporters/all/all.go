@@ -6,4 +6,5 @@ package all
 
 import (
 	_ "github.com/chatferry/chatferry/exporters/canonicaljson"
+	_ "github.com/chatferry/chatferry/exporters/html"
 )

@@ -1,0 +1,108 @@
+package html_test
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/html"
+	"github.com/chatferry/chatferry/model"
+)
+
+// longChat returns a group chat and a function that makes its i-th
+// message: text with a link, a reply to the message before, a reaction.
+func longChat() (*model.Chat, func(i int) *model.Message) {
+	c := &model.Chat{ID: "c", Title: "Long", Kind: model.Group, Participants: []model.Participant{
+		{ID: "a", Name: "Ann"}, {ID: "b", Name: "Ben", Me: true}, {ID: "c", Name: "Carla"}}}
+	start := time.Date(2020, 1, 1, 8, 0, 0, 0, time.UTC)
+	senders := []model.ParticipantID{"a", "b", "c"}
+	return c, func(i int) *model.Message {
+		m := &model.Message{ID: model.MessageID("m" + strconv.Itoa(i)), Kind: model.KindText,
+			Time:   model.Zoned(start.Add(time.Duration(i)*time.Minute), model.PrecisionMillisecond),
+			Sender: senders[i%3],
+			Text:   "Message number " + strconv.Itoa(i) + " about the holiday, see https://example.org/p/" + strconv.Itoa(i),
+		}
+		if i%5 == 1 {
+			m.ReplyTo = model.MessageID("m" + strconv.Itoa(i-1))
+			m.Reactions = []model.Reaction{{Emoji: "👍", Sender: "a"}}
+		}
+		return m
+	}
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
+}
+
+// The writer's memory does not grow with the chat: after 20,000 and after
+// 200,000 messages the heap is about the same size.
+func TestMemoryDoesNotGrowWithChat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 200,000 messages")
+	}
+	dir := t.TempDir()
+	w := html.New(dir, html.DefaultPageSize, exporters.Options{TZ: time.UTC})
+	c, message := longChat()
+	if err := w.WriteChat(c); err != nil {
+		t.Fatal(err)
+	}
+	var at20k uint64
+	for i := 0; i < 200_000; i++ {
+		if err := w.WriteMessage(message(i)); err != nil {
+			t.Fatal(err)
+		}
+		if i == 20_000 {
+			at20k = heapInUse()
+		}
+	}
+	at200k := heapInUse()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("heap in use after 20,000 messages: %d kB; after 200,000: %d kB", at20k>>10, at200k>>10)
+	if at200k > at20k+2<<20 {
+		t.Errorf("the heap grew from %d kB to %d kB between 20,000 and 200,000 messages", at20k>>10, at200k>>10)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "chat-001-long", "page-*.html"))
+	if len(pages) != 200 {
+		t.Errorf("200,000 messages by 1,000 make %d pages, want 200", len(pages))
+	}
+	index, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(index) > 64<<10 {
+		t.Errorf("the index of one chat of 200 pages takes %d bytes", len(index))
+	}
+}
+
+func BenchmarkWriteMessage(b *testing.B) {
+	w := html.New(b.TempDir(), html.DefaultPageSize, exporters.Options{TZ: time.UTC})
+	c, message := longChat()
+	if err := w.WriteChat(c); err != nil {
+		b.Fatal(err)
+	}
+	msgs := make([]*model.Message, 1000)
+	for i := range msgs {
+		msgs[i] = message(i)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := w.WriteMessage(msgs[i%len(msgs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
