@@ -185,6 +185,13 @@ func TestBrowser(t *testing.T) {
 		if next != "page-0002.html?q=see%20station" {
 			t.Errorf("the next page link is %q, want it to carry the search", next)
 		}
+		// The chat's search page lists every message of every page.
+		b.navigate("file://" + filepath.Join(out, "chat-001-ann-example", "search.html") + "?q=report")
+		var results []string
+		b.eval(`Array.from(document.querySelectorAll("#all .found:not([hidden]) a"), a => a.getAttribute("href"))`, &results)
+		if len(results) != 1 || results[0] != "page-0002.html#m15" {
+			t.Errorf("searching the whole chat for report finds %q, want the message on page 2", results)
+		}
 		b.navigate("file://" + filepath.Join(out, "index.html"))
 		b.eval(`(async () => {
 			const q = document.getElementById("q");

@@ -15,7 +15,6 @@
 package html
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -127,7 +126,7 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 	s := newChatSummary(c, anchor, folder, w.opts.Me)
 	w.chats = append(w.chats, s)
 	w.cur = &chatPages{w: w, chat: c, sum: s}
-	return w.fail(w.cur.openPage())
+	return w.fail(w.cur.start())
 }
 
 // WriteMessage renders m on the open chat's current page, starting a new
@@ -153,11 +152,10 @@ func (w *Writer) Close() error {
 	return w.fail(w.writeIndex())
 }
 
-// Abort releases the open page; the caller discards the folder.
+// Abort releases the open files; the caller discards the folder.
 func (w *Writer) Abort() {
-	if w.cur != nil && w.cur.file != nil {
-		w.cur.file.Close()
-		w.cur.file = nil
+	if w.cur != nil {
+		w.cur.abort()
 	}
 	w.cur = nil
 	if w.err == nil {
@@ -176,22 +174,18 @@ func (w *Writer) endChat() error {
 	if w.cur == nil {
 		return nil
 	}
-	err := w.cur.closePage(false)
+	err := w.cur.finish()
 	w.cur = nil
 	return err
 }
 
 func (w *Writer) writeIndex() error {
-	f, err := os.Create(filepath.Join(w.dir, "index.html"))
+	f, err := createPage(filepath.Join(w.dir, "index.html"))
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(f)
-	err = pageTemplates.ExecuteTemplate(bw, "index", w.indexView())
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if cerr := f.Close(); err == nil {
+	err = f.execute("index", w.indexView())
+	if cerr := f.close(); err == nil {
 		err = cerr
 	}
 	return err

@@ -9,9 +9,10 @@ import (
 	"github.com/chatferry/chatferry/model"
 )
 
-// chatPages writes the pages of one chat. Besides the open file it keeps
-// only what the current page needs: the messages already on it, for
-// replies that point at them, and where the last message left off.
+// chatPages writes the pages of one chat and its search page. Besides the
+// open files it keeps only what the current page needs: the messages
+// already on it, for replies that point at them, and where the last
+// message left off.
 type chatPages struct {
 	w    *Writer
 	chat *model.Chat
@@ -20,8 +21,8 @@ type chatPages struct {
 	page    int // the current page's number, from 1
 	onPage  int // messages on the current page
 	ordinal int // messages of the chat so far
-	file    *os.File
-	bw      *bufio.Writer
+	file    *pageFile
+	search  *pageFile
 
 	lastDay    string
 	lastSender model.ParticipantID
@@ -37,18 +38,59 @@ type replyTarget struct {
 
 func pageName(n int) string { return fmt.Sprintf("page-%04d.html", n) }
 
+// searchName is the name of a chat's search page in its folder.
+const searchName = "search.html"
+
+// start opens the chat's first page and its search page.
+func (p *chatPages) start() error {
+	f, err := createPage(filepath.Join(p.w.dir, p.sum.Folder, searchName))
+	if err != nil {
+		return err
+	}
+	p.search = f
+	if err := f.execute("searchStart", p.pageView(false)); err != nil {
+		return err
+	}
+	return p.openPage()
+}
+
+// finish ends the last page and the search page.
+func (p *chatPages) finish() error {
+	err := p.closePage(false)
+	if p.search != nil {
+		if serr := p.search.execute("searchEnd", p.pageView(false)); err == nil {
+			err = serr
+		}
+		if cerr := p.search.close(); err == nil {
+			err = cerr
+		}
+		p.search = nil
+	}
+	return err
+}
+
+// abort closes the open files without finishing them.
+func (p *chatPages) abort() {
+	for _, f := range []*pageFile{p.file, p.search} {
+		if f != nil {
+			f.f.Close()
+		}
+	}
+	p.file, p.search = nil, nil
+}
+
 func (p *chatPages) openPage() error {
 	p.page++
 	p.onPage = 0
 	p.lastDay, p.lastSender = "", ""
 	p.onThisPage = map[model.MessageID]replyTarget{}
-	f, err := os.Create(filepath.Join(p.w.dir, p.sum.Folder, pageName(p.page)))
+	f, err := createPage(filepath.Join(p.w.dir, p.sum.Folder, pageName(p.page)))
 	if err != nil {
 		return err
 	}
-	p.file, p.bw = f, bufio.NewWriterSize(f, 64<<10)
+	p.file = f
 	p.sum.Pages = append(p.sum.Pages, pageSummary{Href: p.sum.Folder + "/" + pageName(p.page), Number: p.page})
-	return pageTemplates.ExecuteTemplate(p.bw, "pageStart", p.pageView(false))
+	return f.execute("pageStart", p.pageView(false))
 }
 
 // closePage ends the current page, with a link to the next one when more
@@ -57,14 +99,11 @@ func (p *chatPages) closePage(more bool) error {
 	if p.file == nil {
 		return nil
 	}
-	err := pageTemplates.ExecuteTemplate(p.bw, "pageEnd", p.pageView(more))
-	if ferr := p.bw.Flush(); err == nil {
-		err = ferr
-	}
-	if cerr := p.file.Close(); err == nil {
+	err := p.file.execute("pageEnd", p.pageView(more))
+	if cerr := p.file.close(); err == nil {
 		err = cerr
 	}
-	p.file, p.bw = nil, nil
+	p.file = nil
 	return err
 }
 
@@ -84,5 +123,41 @@ func (p *chatPages) write(m *model.Message) error {
 		return err
 	}
 	p.sum.add(v, &p.sum.Pages[len(p.sum.Pages)-1])
-	return pageTemplates.ExecuteTemplate(p.bw, "message", v)
+	if err := p.file.execute("message", v); err != nil {
+		return err
+	}
+	return p.search.execute("found", foundView{Page: pageName(p.page), Message: v})
+}
+
+// foundView is one message on a chat's search page.
+type foundView struct {
+	Page    string
+	Message *messageView
+}
+
+// pageFile is one HTML file being written.
+type pageFile struct {
+	f  *os.File
+	bw *bufio.Writer
+}
+
+func createPage(name string) (*pageFile, error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return &pageFile{f: f, bw: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// execute renders the named template into the file.
+func (pf *pageFile) execute(name string, data any) error {
+	return pageTemplates.ExecuteTemplate(pf.bw, name, data)
+}
+
+func (pf *pageFile) close() error {
+	err := pf.bw.Flush()
+	if cerr := pf.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -529,3 +529,54 @@ func shorten(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
+
+// When is the day and time a search result shows.
+func (v *messageView) When() string {
+	if v.day == "" {
+		return ""
+	}
+	return v.day + " " + v.Time.Short
+}
+
+// Plain is the message as one line of text for the chat's search page:
+// its text and the words of everything it carries.
+func (v *messageView) Plain() string {
+	var parts []string
+	add := func(s ...string) {
+		for _, x := range s {
+			if x != "" {
+				parts = append(parts, x)
+			}
+		}
+	}
+	var b strings.Builder
+	for _, sg := range v.Text {
+		b.WriteString(sg.Text)
+	}
+	add(b.String())
+	if v.ViewOnce {
+		add("View-once media")
+	}
+	for _, a := range v.Attach {
+		add(a.Icon+" "+a.Name, a.Note)
+	}
+	if v.Poll != nil {
+		add("📊 " + v.Poll.Question)
+		for _, o := range v.Poll.Options {
+			add(o.Text)
+		}
+	}
+	if l := v.Location; l != nil {
+		add("📍 "+l.Name, l.Address, l.Coords)
+	}
+	for _, c := range v.Contacts {
+		add("👤 " + c.Name)
+		for _, ph := range c.Phones {
+			add(ph.Number)
+		}
+	}
+	if v.Call != nil {
+		add(v.Call.Icon+" "+v.Call.Label, v.Call.Duration)
+	}
+	return strings.Join(parts, " · ")
+}

@@ -9,8 +9,11 @@
   if (!input || !hits) {
     return;
   }
+  // A chat page filters its messages, a chat's search page its list of
+  // every message, the index its chats.
   var list = document.getElementById("messages");
-  var items = Array.prototype.slice.call(list ? list.querySelectorAll(".msg") : document.querySelectorAll("#chats > li.entry"));
+  var all = list || document.getElementById("all") || document.getElementById("chats");
+  var items = Array.prototype.slice.call(all.querySelectorAll(".msg, .found, .entry"));
   var fold = function (s) {
     return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
   };
@@ -41,7 +44,7 @@
     if (list) { hideEmptyDays(); }
     hits.textContent = words.length ? shown + " of " + items.length : "";
     document.body.classList.toggle("searching", words.length > 0);
-    var pagers = document.querySelectorAll("a[rel=prev], a[rel=next]");
+    var pagers = document.querySelectorAll("a[rel=prev], a[rel=next], a.carry");
     Array.prototype.forEach.call(pagers, function (a) {
       var href = a.getAttribute("href").split("?")[0];
       a.setAttribute("href", words.length ? href + "?q=" + encodeURIComponent(input.value) : href);
