@@ -250,6 +250,25 @@ func TestBrowser(t *testing.T) {
 				t.Logf("screenshot: %s", name)
 			}
 		}
+		// The print style sheet leaves out the controls and keeps the
+		// page white.
+		b.call("Emulation.setEmulatedMedia", map[string]any{"media": "print", "features": []map[string]string{
+			{"name": "prefers-color-scheme", "value": "dark"}}}, nil)
+		b.navigate(chat1)
+		var print struct {
+			Search, Background string
+		}
+		b.eval(`({search: getComputedStyle(document.querySelector(".search")).display,
+			background: getComputedStyle(document.body).backgroundColor})`, &print)
+		if print.Search != "none" || print.Background != "rgb(255, 255, 255)" {
+			t.Errorf("printing shows the search box (%s) or a background %s", print.Search, print.Background)
+		}
+		name := filepath.Join(shots, "chat-print.png")
+		if err := os.WriteFile(name, b.screenshot(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", name)
+		b.call("Emulation.setEmulatedMedia", map[string]any{"media": ""}, nil)
 	})
 }
 
