@@ -31,7 +31,7 @@ func hostileChat(t testing.TB) []model.Item {
 		},
 		Meta:     map[string]string{"note": evil("meta")},
 		Warnings: []model.Warning{{Code: "x", Text: evil("warning")}},
-		Media:    os.DirFS(filepath.Join(root, "testdata", "json")),
+		Media:    os.DirFS(mediaFolder(t, filepath.Join(root, "testdata", "json", "media", "IMG-20240301-WA0001.png"))),
 	}
 	ts := func(min int) model.Timestamp { return model.Floating(2024, 4, 1, 10, min, 0, 0, model.PrecisionMinute) }
 	msgs := []*model.Message{
@@ -44,12 +44,14 @@ func hostileChat(t testing.TB) []model.Item {
 			Location: &model.Location{Latitude: 1, Longitude: 2, Name: evil("place"), URL: "javascript:" + pwn + "('loc')"}},
 		{ID: "h6", Time: ts(5), Sender: "a", Kind: model.KindMedia, Text: evil("caption"),
 			Attachments: []model.Attachment{{Name: evil("file") + ".png", Kind: model.MediaImage, MIME: "image/png",
-				Path: "media/IMG-20240301-WA0001.png"}}},
+				Path: "IMG-20240301-WA0001.png"}}},
 		{ID: "h7", Time: ts(6), Sender: "a", Kind: model.KindContact, Contacts: []model.Contact{{Name: evil("contact"),
 			Phones: []string{"javascript:" + pwn + "('tel')"}, VCard: evil("vcard")}}},
 		{ID: "h8", Time: ts(7), Sender: "a", Kind: model.KindPoll, Text: "q", Poll: &model.Poll{Question: evil("poll"),
 			Options: []model.PollOption{{Text: evil("option"), Votes: 1, Voters: []model.ParticipantID{"a"}}}}},
 		{ID: "h9", Time: ts(8), Kind: model.KindSystem, Text: evil("event"), Event: &model.Event{Type: model.EventOther}},
+		{ID: "h11", Time: ts(9), Sender: "b", Kind: model.KindMedia, Attachments: []model.Attachment{
+			{Name: "PTT-20240401-WA0001.wav", Kind: model.MediaVoice, MIME: "audio/wav", Path: "voice.wav"}}},
 		{ID: "h10", Time: ts(9), Sender: "b", Kind: model.KindText, Text: "<style>body{display:none}</style>",
 			Reactions: []model.Reaction{{Emoji: evil("emoji"), Sender: "a"}}},
 	}
@@ -61,6 +63,44 @@ func hostileChat(t testing.TB) []model.Item {
 		items = append(items, m)
 	}
 	return items
+}
+
+// mediaFolder returns a folder with a copy of the picture and a short
+// voice note (a WAV file of silence) as voice.wav.
+func mediaFolder(t testing.TB, picture string) string {
+	dir := t.TempDir()
+	png, err := os.ReadFile(picture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rate, samples = 8000, 4000 // half a second, 8-bit mono
+	le := func(b []byte, v uint32, n int) []byte {
+		for i := 0; i < n; i++ {
+			b = append(b, byte(v>>(8*i)))
+		}
+		return b
+	}
+	wav := append([]byte("RIFF"), 0, 0, 0, 0)
+	wav = le(wav[:4], 36+samples, 4)
+	wav = append(wav, "WAVEfmt "...)
+	wav = le(wav, 16, 4)
+	wav = le(wav, 1, 2) // PCM
+	wav = le(wav, 1, 2) // mono
+	wav = le(wav, rate, 4)
+	wav = le(wav, rate, 4) // bytes per second
+	wav = le(wav, 1, 2)    // block align
+	wav = le(wav, 8, 2)    // bits per sample
+	wav = append(wav, "data"...)
+	wav = le(wav, samples, 4)
+	for i := 0; i < samples; i++ {
+		wav = append(wav, 128)
+	}
+	for name, data := range map[string][]byte{"IMG-20240301-WA0001.png": png, "voice.wav": wav} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // TestBrowser opens the archive of the sample and of a hostile chat in
@@ -137,6 +177,17 @@ func TestBrowser(t *testing.T) {
 				!strings.HasPrefix(l, "geo:") && !strings.HasPrefix(l, "tel:") {
 				t.Errorf("link to %s", l)
 			}
+		}
+		var duration float64
+		b.eval(`(async () => {
+			const a = document.querySelector("audio");
+			if (a.readyState < 1) {
+				await Promise.race([new Promise(r => a.addEventListener("loadedmetadata", r)), new Promise(r => setTimeout(r, 5000))]);
+			}
+			return a.duration || 0;
+		})()`, &duration)
+		if duration < 0.45 || duration > 0.55 {
+			t.Errorf("the voice note's player reads a duration of %v s, want 0.5", duration)
 		}
 		var linked bool
 		b.eval(`Array.from(document.links).some(a => a.href === "https://example.org/a?b=1&c=")`, &linked)

@@ -143,3 +143,27 @@ func TestWhoIsMe(t *testing.T) {
 		t.Errorf("whoIsMe with nobody marked = %q", got)
 	}
 }
+
+func TestShowOf(t *testing.T) {
+	tests := []struct {
+		a    model.Attachment
+		want string
+	}{
+		{model.Attachment{Name: "a.png", MIME: "image/png"}, "image"},
+		{model.Attachment{Name: "a.heic", MIME: "image/heic", Kind: model.MediaImage}, "file"},
+		{model.Attachment{Name: "PTT-1.opus", Kind: model.MediaVoice}, "audio"},
+		{model.Attachment{Name: "a.ogg", MIME: "audio/ogg; codecs=opus"}, "audio"},
+		{model.Attachment{Name: "VID.mp4"}, "video"},
+		{model.Attachment{Name: "IMG.JPG"}, "image"},
+		{model.Attachment{Name: "STK.webp", Kind: model.MediaSticker}, "image"},
+		{model.Attachment{Name: "noext", Kind: model.MediaSticker}, "image"},
+		{model.Attachment{Name: "doc.pdf", Kind: model.MediaDocument}, "file"},
+		{model.Attachment{Name: "x.svg", MIME: "image/svg+xml"}, "image"},
+		{model.Attachment{Name: "noext"}, "file"},
+	}
+	for _, tt := range tests {
+		if got := showOf(&tt.a); got != tt.want {
+			t.Errorf("showOf(%+v) = %s, want %s", tt.a, got, tt.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -274,12 +275,20 @@ func (p *chatPages) attachment(a *model.Attachment, sticker bool) (attachmentVie
 	return v, nil
 }
 
-// showOf decides how a page shows a copied file: by its MIME type when
-// known, else by its kind.
+// showOf decides how a page shows a copied file: pictures inline when
+// browsers can show their type, video and audio in the browser's players,
+// anything else as a link. The type is the MIME type when known, else the
+// file name's extension, else the attachment's kind.
 func showOf(a *model.Attachment) string {
-	mime := strings.ToLower(a.MIME)
+	mime := strings.ToLower(strings.TrimSpace(a.MIME))
+	if i := strings.IndexByte(mime, ';'); i >= 0 {
+		mime = strings.TrimSpace(mime[:i])
+	}
+	if mime == "" {
+		mime = extensionTypes[strings.ToLower(path.Ext(a.Name))]
+	}
 	switch {
-	case strings.HasPrefix(mime, "image/"):
+	case browserImages[mime]:
 		return "image"
 	case strings.HasPrefix(mime, "video/"):
 		return "video"
@@ -297,6 +306,21 @@ func showOf(a *model.Attachment) string {
 		return "audio"
 	}
 	return "file"
+}
+
+// browserImages are the picture types every current browser shows.
+var browserImages = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true,
+	"image/webp": true, "image/avif": true, "image/bmp": true, "image/svg+xml": true}
+
+// extensionTypes maps the extensions of files chats commonly carry to
+// their types, for attachments whose MIME type the input does not give.
+var extensionTypes = map[string]string{
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+	".webp": "image/webp", ".avif": "image/avif", ".bmp": "image/bmp", ".heic": "image/heic",
+	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
+	".3gp": "video/3gpp", ".opus": "audio/ogg", ".ogg": "audio/ogg", ".oga": "audio/ogg",
+	".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".wav": "audio/wav", ".amr": "audio/amr",
+	".pdf": "application/pdf", ".vcf": "text/vcard", ".txt": "text/plain",
 }
 
 func iconOf(k model.MediaKind) string {
