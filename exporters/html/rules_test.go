@@ -167,3 +167,12 @@ func TestShowOf(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseName(t *testing.T) {
+	for in, want := range map[string]string{"/home/ann/WhatsApp Chat.zip": "WhatsApp Chat.zip",
+		`C:\Users\ann\msgstore.db`: "msgstore.db", "plain.txt": "plain.txt", "dir/": "dir/", "": ""} {
+		if got := baseName(in); got != want {
+			t.Errorf("baseName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package html
 import (
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/chatferry/chatferry/model"
@@ -51,7 +52,7 @@ const senderColors = 12
 func newChatSummary(c *model.Chat, anchor, folder, me string) *chatSummary {
 	s := &chatSummary{
 		Anchor: anchor, Folder: folder, Title: c.Title,
-		Group: c.Kind == model.Group, Format: c.Format, Source: c.Source,
+		Group: c.Kind == model.Group, Format: c.Format, Source: baseName(c.Source),
 		Precision: c.TimePrecision.String(),
 		names:     map[model.ParticipantID]string{}, colors: map[model.ParticipantID]string{},
 	}
@@ -158,4 +159,14 @@ func timeNote(floating, zoned bool, tz *time.Location) string {
 		return "Times are shown as the export wrote them; it recorded no time zone."
 	}
 	return ""
+}
+
+// baseName is the last element of a path of either kind of separator: an
+// archive names its inputs without the folders of the machine that wrote
+// it.
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 && i < len(p)-1 {
+		return p[i+1:]
+	}
+	return p
 }

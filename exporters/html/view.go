@@ -175,7 +175,9 @@ func (p *chatPages) messageView(m *model.Message) (*messageView, error) {
 	}
 	if m.Poll != nil {
 		v.Poll = pollOf(m.Poll, s)
-		if m.Text == m.Poll.Question {
+		// The text of a poll is the source's rendering of it (the
+		// question, or the whole block with its options); the poll shows it.
+		if m.Kind == model.KindPoll && strings.Contains(m.Text, m.Poll.Question) {
 			v.Text = nil
 		}
 	}
