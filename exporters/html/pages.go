@@ -126,13 +126,15 @@ func (p *chatPages) write(m *model.Message) error {
 	if err := p.file.execute("message", v); err != nil {
 		return err
 	}
-	return p.search.execute("found", foundView{Page: pageName(p.page), Message: v})
+	return p.search.execute("found", foundView{Href: pageName(p.page) + "#" + v.Anchor, Time: v.Time,
+		When: v.When(), System: v.System, Sender: v.Sender, Color: v.Color, Plain: v.Plain()})
 }
 
 // foundView is one message on a chat's search page.
 type foundView struct {
-	Page    string
-	Message *messageView
+	Href, When, Sender, Color, Plain string
+	Time                             timeView
+	System                           bool
 }
 
 // pageFile is one HTML file being written.
