@@ -106,3 +106,23 @@ func BenchmarkWriteMessage(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// A failed write is returned, and every call after it returns it too.
+func TestWriteErrorSticks(t *testing.T) {
+	dir := t.TempDir()
+	w := html.New(filepath.Join(dir, "gone"), 10, exporters.Options{TZ: time.UTC})
+	c, message := longChat()
+	err := w.WriteChat(c)
+	if err == nil {
+		t.Fatal("writing into a folder that does not exist succeeded")
+	}
+	if err2 := w.WriteMessage(message(0)); err2 != err {
+		t.Errorf("the next write gave %v, want %v", err2, err)
+	}
+	if err3 := w.Close(); err3 != err {
+		t.Errorf("Close gave %v, want %v", err3, err)
+	}
+	if err := html.New(dir, 10, exporters.Options{}).WriteMessage(message(0)); err == nil {
+		t.Error("a message before any chat was accepted")
+	}
+}
