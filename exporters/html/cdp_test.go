@@ -100,7 +100,8 @@ func (b *browser) read(in *os.File) {
 }
 
 func (b *browser) close() {
-	b.out.Close() // Chromium exits when its pipe closes
+	b.send("", "Browser.close", nil, nil) // a quick exit; its answer may not come
+	b.out.Close()                         // and Chromium exits when its pipe closes
 	done := make(chan error, 1)
 	go func() { done <- b.cmd.Wait() }()
 	select {
