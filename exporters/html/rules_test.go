@@ -126,6 +126,12 @@ func TestShowTime(t *testing.T) {
 		v.Title != "Mon 1 Apr 2024 01:30:00 CEST (+02:00), Europe/Berlin" {
 		t.Errorf("zoned: %+v", v)
 	}
+	if v := showTime(zoned, time.Local); strings.Contains(v.Title, "Local") {
+		t.Errorf("the machine's zone is named Local: %q", v.Title)
+	}
+	if note := timeNote(false, true, time.Local); note != "Times are shown in the time zone of the computer that wrote the archive." {
+		t.Errorf("the note for the machine's zone: %q", note)
+	}
 	if v := showTime(model.Timestamp{}, berlin); v.Short != "" || v.Attr != "" {
 		t.Errorf("unknown time: %+v", v)
 	}

@@ -152,9 +152,9 @@ func (w *Writer) indexView() indexView {
 func timeNote(floating, zoned bool, tz *time.Location) string {
 	switch {
 	case floating && zoned:
-		return "Times with a zone are shown in " + tz.String() + "; times the export wrote without a zone are shown as written."
+		return "Times with a zone are shown in " + zoneName(tz) + "; times the export wrote without a zone are shown as written."
 	case zoned:
-		return "Times are shown in " + tz.String() + "."
+		return "Times are shown in " + zoneName(tz) + "."
 	case floating:
 		return "Times are shown as the export wrote them; it recorded no time zone."
 	}

@@ -31,7 +31,10 @@ func showTime(ts model.Timestamp, tz *time.Location) timeView {
 		t = ts.In(tz)
 		v.Attr = model.Zoned(t, ts.Precision()).String()
 		v.Full = t.Format(longLayout(ts) + " MST")
-		v.Title = t.Format(longLayout(ts)+" MST (-07:00)") + ", " + tz.String()
+		v.Title = t.Format(longLayout(ts) + " MST (-07:00)")
+		if tz.String() != "Local" {
+			v.Title += ", " + tz.String()
+		}
 	}
 	v.Short = t.Format("15:04")
 	v.Day = t.Format("Monday, 2 January 2006")
@@ -59,4 +62,13 @@ func dayLabel(ts model.Timestamp, tz *time.Location) string {
 		return ts.Wall().Format("2 Jan 2006")
 	}
 	return ts.In(tz).Format("2 Jan 2006")
+}
+
+// zoneName names tz for a reader: its IANA name, or for the machine's own
+// zone, which has none, a phrase that says so.
+func zoneName(tz *time.Location) string {
+	if name := tz.String(); name != "Local" {
+		return name
+	}
+	return "the time zone of the computer that wrote the archive"
 }
