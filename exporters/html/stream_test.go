@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +125,34 @@ func TestWriteErrorSticks(t *testing.T) {
 	}
 	if err := html.New(dir, 10, exporters.Options{}).WriteMessage(message(0)); err == nil {
 		t.Error("a message before any chat was accepted")
+	}
+}
+
+// A message without a time shows that its time is unknown, with no empty
+// datetime attribute and no day separator.
+func TestUnknownTime(t *testing.T) {
+	dir := t.TempDir()
+	w := html.New(dir, 10, exporters.Options{TZ: time.UTC})
+	c, _ := longChat()
+	m := &model.Message{ID: "x", Sender: "a", Kind: model.KindText, Text: "when?"}
+	if err := w.WriteChat(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteMessage(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"page-0001.html", "search.html"} {
+		page, err := os.ReadFile(filepath.Join(dir, "chat-001-long", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(page)
+		if !strings.Contains(s, `<span class="when">time unknown</span>`) || strings.Contains(s, `datetime=""`) ||
+			strings.Contains(s, `class="day"`) {
+			t.Errorf("%s shows a message without a time as:\n%s", name, s[strings.Index(s, "when?")-300:])
+		}
 	}
 }
