@@ -230,9 +230,15 @@ func TestBrowser(t *testing.T) {
 		// The chat's search page lists every message of every page.
 		b.navigate("file://" + filepath.Join(out, "chat-001-ann-example", "search.html") + "?q=report")
 		var results []string
-		b.eval(`Array.from(document.querySelectorAll("#all .found:not([hidden]) a"), a => a.getAttribute("href"))`, &results)
+		b.eval(`Array.from(document.querySelectorAll("#all .found"), li => li.offsetParent ? li.firstChild.getAttribute("href") : "").filter(Boolean)`, &results)
 		if len(results) != 1 || results[0] != "page-0002.html#m15" {
 			t.Errorf("searching the whole chat for report finds %q, want the message on page 2", results)
+		}
+		b.navigate("file://" + filepath.Join(out, "chat-001-ann-example", "search.html"))
+		var shown int
+		b.eval(`Array.from(document.querySelectorAll("#all .found")).filter(li => li.offsetParent).length`, &shown)
+		if shown != 0 {
+			t.Errorf("the search page shows %d messages before a search, want none", shown)
 		}
 		b.navigate("file://" + filepath.Join(out, "index.html"))
 		b.eval(`(async () => {

@@ -11,8 +11,12 @@
   }
   // A chat page filters its messages, a chat's search page its list of
   // every message, the index its chats.
+  // The search page shows nothing until words are typed, then the first
+  // matches only: it may list a hundred thousand messages.
   var list = document.getElementById("messages");
-  var all = list || document.getElementById("all") || document.getElementById("chats");
+  var everything = document.getElementById("all");
+  var limit = everything ? 500 : Infinity;
+  var all = list || everything || document.getElementById("chats");
   var items = Array.prototype.slice.call(all.querySelectorAll(".msg, .found, .entry"));
   var fold = function (s) {
     return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
@@ -37,12 +41,16 @@
     var words = fold(input.value).split(/\s+/).filter(Boolean);
     var shown = 0;
     items.forEach(function (el, i) {
-      var match = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
-      el.hidden = !match;
+      var match = (words.length > 0 || !everything) && words.every(function (w) { return texts[i].indexOf(w) >= 0; });
       if (match) { shown++; }
+      if (everything) {
+        el.classList.toggle("hit", match && shown <= limit);
+      } else {
+        el.hidden = !match;
+      }
     });
     if (list) { hideEmptyDays(); }
-    hits.textContent = words.length ? shown + " of " + items.length : "";
+    hits.textContent = words.length ? shown + " of " + items.length + (shown > limit ? ", the first " + limit + " shown" : "") : "";
     document.body.classList.toggle("searching", words.length > 0);
     var pagers = document.querySelectorAll("a[rel=prev], a[rel=next], a.carry");
     Array.prototype.forEach.call(pagers, function (a) {
