@@ -173,3 +173,27 @@ func TestDetect(t *testing.T) {
 	}()
 	importers.Register(importers.Format{Name: "zz-test-a", Detect: score(1), Open: open})
 }
+
+func TestOpenBytes(t *testing.T) {
+	src, err := importers.OpenBytes("dir/chat.txt", []byte("hello"), importers.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := src.Probe()
+	if src.Kind != importers.File || src.Name != "chat.txt" || string(p.Head) != "hello" {
+		t.Errorf("kind %v name %q head %q", src.Kind, src.Name, p.Head)
+	}
+	zipPath := writeZip(t, map[string]string{"_chat.txt": "hi", "../bad": "x"})
+	data, _ := os.ReadFile(zipPath)
+	zsrc, err := importers.OpenBytes("x.zip", data, importers.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := zsrc.Files()
+	if zsrc.Kind != importers.Zip || strings.Join(files, ",") != "_chat.txt" {
+		t.Errorf("zip from bytes: %v %v", zsrc.Kind, files)
+	}
+	if _, err := importers.OpenBytes("x.zip", data, importers.Limits{MaxUnpacked: 1}); !errors.Is(err, importers.ErrLimit) {
+		t.Errorf("limits do not apply to bytes: %v", err)
+	}
+}

@@ -7,4 +7,5 @@ package all
 import (
 	_ "github.com/chatferry/chatferry/importers/canonicaljson"
 	_ "github.com/chatferry/chatferry/importers/telegramjson"
+	_ "github.com/chatferry/chatferry/importers/whatsapp"
 )

@@ -194,6 +194,9 @@ func mentionsLocation(text string, l *model.Location) bool {
 	if text == "" {
 		return false
 	}
+	if l.Live && l.URL == "" && l.Latitude == 0 && l.Longitude == 0 {
+		return true // a live location without a position: the text is its notice
+	}
 	if l.URL != "" && strings.Contains(text, l.URL) {
 		return true
 	}
