@@ -17,6 +17,7 @@ import (
 	"github.com/chatferry/chatferry/model"
 
 	_ "github.com/chatferry/chatferry/importers/telegramjson" // reads the corpus
+	_ "github.com/chatferry/chatferry/importers/whatsapp"
 )
 
 // corpora are the folders of the shared corpus whose exports the archive
@@ -25,6 +26,7 @@ var corpora = []struct {
 	dir     string
 	players bool
 }{
+	{"whatsapp", true},
 	{"telegram-json", false},
 }
 
