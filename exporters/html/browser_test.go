@@ -30,7 +30,7 @@ func hostileChat(t testing.TB) []model.Item {
 			{ID: "b", Name: "Ben Sample", Me: true},
 		},
 		Meta:     map[string]string{"note": evil("meta")},
-		Warnings: []model.Warning{{Code: "x", Text: evil("warning")}},
+		Warnings: []model.Warning{{Code: "x", Text: evil("warning"), Pos: model.Pos{File: "/home/mallory/" + evil("file"), Line: 1}}},
 		Media:    os.DirFS(mediaFolder(t, filepath.Join(root, "testdata", "json", "media", "IMG-20240301-WA0001.png"))),
 	}
 	ts := func(min int) model.Timestamp { return model.Floating(2024, 4, 1, 10, min, 0, 0, model.PrecisionMinute) }

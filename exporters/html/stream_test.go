@@ -156,3 +156,31 @@ func TestUnknownTime(t *testing.T) {
 		}
 	}
 }
+
+// An archive names its inputs, in the index and in warnings, without the
+// folders of the machine that wrote it.
+func TestNoLocalFolders(t *testing.T) {
+	dir := t.TempDir()
+	w := html.New(dir, 10, exporters.Options{TZ: time.UTC})
+	c, message := longChat()
+	c.Source = "/home/ann/exports/WhatsApp Chat with Ben.txt"
+	c.Warnings = []model.Warning{{Pos: model.Pos{File: c.Source, Line: 3}, Text: "the date order is a guess"}}
+	if err := w.WriteChat(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteMessage(message(0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"index.html", "chat-001-long/page-0001.html"} {
+		page, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(page), "/home/ann") || !strings.Contains(string(page), "WhatsApp Chat with Ben.txt") {
+			t.Errorf("%s does not name the input by its file name alone", name)
+		}
+	}
+}

@@ -81,6 +81,7 @@ func newChatSummary(c *model.Chat, anchor, folder, me string) *chatSummary {
 	}
 	sort.Slice(s.Meta, func(i, j int) bool { return s.Meta[i].Key < s.Meta[j].Key })
 	for _, w := range c.Warnings {
+		w.Pos.File = baseName(w.Pos.File)
 		s.Warnings = append(s.Warnings, w.String())
 	}
 	return s
