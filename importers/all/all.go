@@ -6,4 +6,5 @@ package all
 
 import (
 	_ "github.com/chatferry/chatferry/importers/canonicaljson"
+	_ "github.com/chatferry/chatferry/importers/whatsappandroid"
 )
