@@ -102,7 +102,7 @@ func (s *legacy) openChat(ctx context.Context, ref chatRef) (*model.Chat, messag
 	if c.rows, err = s.d.conn.QueryContext(ctx, query, ref.key); err != nil {
 		return nil, nil, err
 	}
-	c.dest = dest
+	c.scanner = newRowScanner(dest)
 	return chat, c, nil
 }
 
@@ -116,7 +116,7 @@ type legacyChat struct {
 	byJID   map[string]model.ParticipantID
 	rows    *sql.Rows
 	row     legacyRow
-	dest    []any
+	scanner *rowScanner
 }
 
 func (c *legacyChat) collectParticipants(ctx context.Context) error {
@@ -218,9 +218,12 @@ func (s *legacy) messageQuery(row *legacyRow) (string, []any) {
 		join = "LEFT JOIN messages_quotes q ON q._id = m.quoted_row_id AND m.quoted_row_id > 0"
 		qcol := func(c string) string { return d.col("messages_quotes", "q", c) }
 		cols = append(cols, "q._id", "q.key_from_me", qcol("remote_resource"), qcol("data"), qcol("media_caption"),
-			`CASE WHEN q._id IS NULL THEN NULL ELSE (SELECT p._id FROM messages p
-				WHERE p.key_remote_jid = m.key_remote_jid AND p.key_id = q.key_id
-				ORDER BY p.key_from_me = q.key_from_me DESC, p._id LIMIT 1) END`)
+			// seeks in WhatsApp's index on (key_remote_jid, key_from_me, key_id)
+			`CASE WHEN q._id IS NULL THEN NULL ELSE COALESCE(
+				(SELECT p._id FROM messages p WHERE p.key_remote_jid = m.key_remote_jid
+					AND p.key_from_me = q.key_from_me AND p.key_id = q.key_id LIMIT 1),
+				(SELECT p._id FROM messages p WHERE p.key_remote_jid = m.key_remote_jid
+					AND p.key_from_me = 1 - q.key_from_me AND p.key_id = q.key_id LIMIT 1)) END`)
 		dest = append(dest, &row.quoted, &row.quoteFromMe, &row.quoteResource, &row.quoteData, &row.quoteCapt, &row.replyRow)
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM messages m " + join +
@@ -234,8 +237,7 @@ func (c *legacyChat) next() (*model.Message, error) {
 		}
 		return nil, io.EOF
 	}
-	c.row = legacyRow{}
-	if err := c.rows.Scan(c.dest...); err != nil {
+	if err := c.scanner.scan(c.rows); err != nil {
 		return nil, err
 	}
 	return c.message(&c.row), nil

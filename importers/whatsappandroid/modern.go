@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/chatferry/chatferry/model"
@@ -20,8 +21,6 @@ type modern struct {
 	systemTarget *sql.Stmt // system message row → participant jid rows
 	pollOptions  *sql.Stmt // poll message row → options
 	pollVotes    *sql.Stmt // poll message row → latest vote of each voter
-	msgType      *sql.Stmt // message row → type (to step over album containers)
-	albumChild   *sql.Stmt // album container → its first child
 	hasCallLog   bool
 }
 
@@ -47,7 +46,7 @@ func (s *modern) prepare(ctx context.Context, st **sql.Stmt, ok bool, query stri
 }
 
 func (s *modern) closeSchema() {
-	for _, st := range []*sql.Stmt{s.vcards, s.systemTarget, s.pollOptions, s.pollVotes, s.msgType, s.albumChild} {
+	for _, st := range []*sql.Stmt{s.vcards, s.systemTarget, s.pollOptions, s.pollVotes} {
 		if st != nil {
 			st.Close()
 		}
@@ -157,7 +156,7 @@ type modernChat struct {
 
 	msgs      *sql.Rows
 	row       modernRow
-	dest      []any
+	scanner   *rowScanner
 	haveRow   bool
 	reactions *sql.Rows
 	react     reactionRow
@@ -176,21 +175,29 @@ func (c *modernChat) collectParticipants(ctx context.Context) error {
 	if !c.ref.group && c.ref.jid.User != "" {
 		c.partner = c.parts.addJID(c.ref.jid)
 	}
-	queries := []string{"SELECT sender_jid_row_id FROM message WHERE chat_row_id = ?1 AND sender_jid_row_id > 0"}
-	if d.has("message_add_on", "parent_message_row_id", "sender_jid_row_id") {
-		queries = append(queries, `SELECT a.sender_jid_row_id FROM message p
-			JOIN message_add_on a ON a.parent_message_row_id = p._id
-			WHERE p.chat_row_id = ?1 AND a.sender_jid_row_id > 0`)
+	// Each query yields jid rows, and 0 for someone who is not the owner
+	// but whom the row does not name. CROSS JOIN keeps SQLite walking the
+	// chat's messages first; without ORDER BY, UNION keeps only the
+	// distinct ids, not every row.
+	unnamed := "CASE WHEN %[1]s.sender_jid_row_id > 0 THEN %[1]s.sender_jid_row_id WHEN %[1]s.from_me = 0 THEN 0 END"
+	queries := []string{fmt.Sprintf(unnamed, "m") + " FROM message m WHERE m.chat_row_id = ?1 AND m.message_type NOT IN (7, 99)",
+		"SELECT m.sender_jid_row_id FROM message m WHERE m.chat_row_id = ?1 AND m.message_type = 7 AND m.sender_jid_row_id > 0"}
+	queries[0] = "SELECT " + queries[0]
+	if d.has("message_add_on", "chat_row_id", "sender_jid_row_id", "from_me") {
+		// add-ons carry their chat, and WhatsApp indexes it
+		queries = append(queries, "SELECT "+fmt.Sprintf(unnamed, "a")+" FROM message_add_on a WHERE a.chat_row_id = ?1")
+	} else if d.has("message_add_on", "parent_message_row_id", "sender_jid_row_id", "from_me") {
+		queries = append(queries, "SELECT "+fmt.Sprintf(unnamed, "a")+` FROM message p
+			CROSS JOIN message_add_on a ON a.parent_message_row_id = p._id WHERE p.chat_row_id = ?1`)
 	}
-	if d.has("message_quoted", "message_row_id", "sender_jid_row_id") {
-		queries = append(queries, `SELECT q.sender_jid_row_id FROM message m
-			JOIN message_quoted q ON q.message_row_id = m._id
-			WHERE m.chat_row_id = ?1 AND q.sender_jid_row_id > 0`)
+	if d.has("message_quoted", "message_row_id", "sender_jid_row_id", "from_me") {
+		queries = append(queries, "SELECT "+fmt.Sprintf(unnamed, "q")+` FROM message m
+			CROSS JOIN message_quoted q ON q.message_row_id = m._id WHERE m.chat_row_id = ?1`)
 	}
 	if d.has("message_system_chat_participant", "message_row_id", "user_jid_row_id") {
 		queries = append(queries, `SELECT p.user_jid_row_id FROM message m
-			JOIN message_system_chat_participant p ON p.message_row_id = m._id
-			WHERE m.chat_row_id = ?1 AND p.user_jid_row_id > 0`)
+			CROSS JOIN message_system_chat_participant p ON p.message_row_id = m._id
+			WHERE m.chat_row_id = ?1 AND m.message_type = 7 AND p.user_jid_row_id > 0`)
 	}
 	if c.ref.group && d.has("group_participant_user", "group_jid_row_id", "user_jid_row_id") {
 		queries = append(queries, "SELECT user_jid_row_id FROM group_participant_user WHERE group_jid_row_id = ?2")
@@ -198,60 +205,39 @@ func (c *modernChat) collectParticipants(ctx context.Context) error {
 	if c.ref.group && c.s.hasCallLog && d.has("call_log", "group_jid_row_id") {
 		queries = append(queries, "SELECT jid_row_id FROM call_log WHERE group_jid_row_id = ?2 AND jid_row_id > 0")
 	}
-	rows, err := d.conn.QueryContext(ctx, strings.Join(queries, " UNION ")+" ORDER BY 1", c.ref.row, c.ref.jidRow)
+	rows, err := d.conn.QueryContext(ctx, strings.Join(queries, " UNION "), c.ref.row, c.ref.jidRow)
 	if err != nil {
 		return err
 	}
 	var ids []int64
 	for rows.Next() {
-		var id int64
+		var id sql.NullInt64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return err
 		}
-		ids = append(ids, id)
+		if id.Valid {
+			ids = append(ids, id.Int64)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	slices.Sort(ids)
 	unknown := false
 	for _, id := range ids {
-		if c.parts.addRow(ctx, id) == "" {
+		switch {
+		case id <= 0:
+			unknown = unknown || c.partner == "" // in a direct chat, the other person
+		case c.parts.addRow(ctx, id) == "":
 			unknown = true
-		}
-	}
-	if c.partner == "" && !unknown {
-		// A group message, quote or reaction whose sender is not named.
-		for _, q := range []string{
-			"SELECT 1 FROM message WHERE chat_row_id = ?1 AND from_me = 0 AND COALESCE(sender_jid_row_id, 0) <= 0 AND message_type NOT IN (7, 99)",
-			ifHas(d, "message_quoted", `SELECT 1 FROM message m JOIN message_quoted q ON q.message_row_id = m._id
-				WHERE m.chat_row_id = ?1 AND q.from_me = 0 AND COALESCE(q.sender_jid_row_id, 0) <= 0`),
-			ifHas(d, "message_add_on", `SELECT 1 FROM message p JOIN message_add_on a ON a.parent_message_row_id = p._id
-				WHERE p.chat_row_id = ?1 AND a.from_me = 0 AND COALESCE(a.sender_jid_row_id, 0) <= 0`),
-		} {
-			if q == "" {
-				continue
-			}
-			if unknown, err = d.exists(ctx, q, c.ref.row); err != nil {
-				return err
-			}
-			if unknown {
-				break
-			}
 		}
 	}
 	if unknown {
 		c.parts.add(unknownSender)
 	}
 	return nil
-}
-
-func ifHas(d *database, table, query string) string {
-	if d.has(table) {
-		return query
-	}
-	return ""
 }
 
 // countMissing counts the chat's attachments that are not in the media
@@ -304,7 +290,8 @@ func (c *modernChat) close() {
 
 // reactionRow is one reaction, keyed by its message's place in the order.
 type reactionRow struct {
-	sortID, parent int64
+	sortID         sql.NullInt64
+	parent         int64
 	fromMe         bool
 	sender         sql.NullInt64
 	emoji          sql.NullString
@@ -325,7 +312,7 @@ type callRow struct {
 func (c *modernChat) start(ctx context.Context) error {
 	c.ctx = ctx
 	query, dest := c.s.messageQuery(&c.row)
-	c.dest = dest
+	c.scanner = newRowScanner(dest)
 	var err error
 	if c.msgs, err = c.s.d.conn.QueryContext(ctx, query, c.ref.row); err != nil {
 		return err
@@ -340,12 +327,12 @@ func (c *modernChat) start(ctx context.Context) error {
 		if !d.has("message_add_on", "timestamp") {
 			ts = d.col("message_add_on_reaction", "r", "sender_timestamp")
 		}
-		q := fmt.Sprintf(`SELECT COALESCE(%s, 0), p._id, a.from_me, a.sender_jid_row_id, r.reaction, %s
+		q := fmt.Sprintf(`SELECT %s, p._id, a.from_me, a.sender_jid_row_id, r.reaction, %s
 			FROM message p
 			JOIN message_add_on a ON a.parent_message_row_id = p._id
 			JOIN message_add_on_reaction r ON r.message_add_on_row_id = a._id
 			WHERE p.chat_row_id = ?1
-			ORDER BY 1, p._id, a._id`, d.col("message", "p", "sort_id"), ts)
+			ORDER BY %s, a._id`, d.col("message", "p", "sort_id"), ts, c.s.order("p"))
 		if c.reactions, err = d.conn.QueryContext(ctx, q, c.ref.row); err != nil {
 			return err
 		}
@@ -370,8 +357,7 @@ func (c *modernChat) start(ctx context.Context) error {
 func (c *modernChat) advance() error {
 	if c.msgs != nil && !c.haveRow {
 		if c.msgs.Next() {
-			c.row = modernRow{}
-			if err := c.msgs.Scan(c.dest...); err != nil {
+			if err := c.scanner.scan(c.msgs); err != nil {
 				return err
 			}
 			c.haveRow = true
@@ -411,7 +397,7 @@ func (c *modernChat) next() (*model.Message, error) {
 			if m == nil {
 				continue // a row that is not a message of its own
 			}
-			if err := c.attachReactions(m, c.row.sortID.Int64, c.row.id); err != nil {
+			if err := c.attachReactions(m, sortKey(c.row.sortID), c.row.id); err != nil {
 				return nil, err
 			}
 			return m, nil
@@ -445,11 +431,12 @@ func (c *modernChat) attachReactions(m *model.Message, sortID, id int64) error {
 			c.haveReact = true
 		}
 		rr := c.react
-		if rr.sortID > sortID || (rr.sortID == sortID && rr.parent > id) {
+		rs := sortKey(rr.sortID)
+		if rs > sortID || (rs == sortID && rr.parent > id) {
 			return nil // belongs to a later message
 		}
 		c.haveReact = false
-		if rr.sortID < sortID || rr.parent < id {
+		if rs < sortID || rr.parent < id {
 			continue // a reaction to a row that was not a message of its own
 		}
 		sender := c.senderOf(rr.fromMe, rr.sender)

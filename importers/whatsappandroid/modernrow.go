@@ -1,10 +1,12 @@
 package whatsappandroid
 
 import (
+	"math"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,7 +57,7 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 		return true
 	}
 	add("m._id", &row.id)
-	add("COALESCE("+d.col("message", "m", "sort_id")+", 0)", &row.sortID)
+	add(d.col("message", "m", "sort_id"), &row.sortID)
 	add("m.from_me", &row.fromMe)
 	add(d.col("message", "m", "sender_jid_row_id"), &row.sender)
 	add("m.timestamp", &row.ts)
@@ -80,12 +82,30 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 		add(d.col("message_quoted", "q", "text_data"), &row.quoteText)
 		// The quoted message is found by its key in the same chat; a
 		// message deleted since keeps its old key in message_revoked.
-		parent := `(SELECT p._id FROM message p WHERE p.chat_row_id = m.chat_row_id AND p.key_id = q.key_id
-			ORDER BY p.from_me = ` + d.col("message_quoted", "q", "from_me") + ` DESC, p._id LIMIT 1)`
+		// Each lookup is a seek in WhatsApp's index on (chat_row_id,
+		// from_me, key_id): the quoted side first, then the other.
+		seek := func(fromMe string) string {
+			return `(SELECT p._id FROM message p WHERE p.chat_row_id = m.chat_row_id AND p.from_me = ` + fromMe +
+				` AND p.key_id = q.key_id LIMIT 1)`
+		}
+		lookups := []string{seek("0"), seek("1")}
+		if d.has("message_quoted", "from_me") {
+			lookups = []string{seek("q.from_me"), seek("1 - q.from_me")}
+		}
 		if d.has("message_revoked", "message_row_id", "revoked_key_id") {
-			parent = `COALESCE(` + parent + `, (SELECT r.message_row_id FROM message_revoked r
-				JOIN message p ON p._id = r.message_row_id
-				WHERE r.revoked_key_id = q.key_id AND p.chat_row_id = m.chat_row_id LIMIT 1))`
+			// message_revoked is small and has no index on the old key:
+			// scan it rather than the chat (CROSS JOIN fixes the order).
+			lookups = append(lookups, `(SELECT r.message_row_id FROM message_revoked r
+				CROSS JOIN message p ON p._id = r.message_row_id
+				WHERE r.revoked_key_id = q.key_id AND +p.chat_row_id = m.chat_row_id LIMIT 1)`)
+		}
+		parent := "COALESCE(" + strings.Join(lookups, ", ") + ")"
+		if d.has("message_association", "child_message_row_id", "parent_message_row_id") {
+			// An album is quoted by its container, which is no message of
+			// its own: the reply goes to the album's first picture.
+			parent = `(SELECT CASE WHEN t.message_type = 99 THEN (SELECT MIN(a.child_message_row_id)
+				FROM message_association a WHERE a.parent_message_row_id = t._id) ELSE t._id END
+				FROM message t WHERE t._id = ` + parent + `)`
 		}
 		add("CASE WHEN q.key_id IS NULL THEN NULL ELSE "+parent+" END", &row.replyRow)
 	}
@@ -125,11 +145,31 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 		add(d.col("message_order", "ord", "order_title"), &row.order)
 	}
 	if d.has("message_ui_elements", "message_row_id", "element_content") {
-		add("(SELECT u.element_content FROM message_ui_elements u WHERE u.message_row_id = m._id ORDER BY u._id LIMIT 1)", &row.ui)
+		// only interactive messages (type 85) carry them: CASE spares the
+		// lookup for every other row
+		add(`CASE WHEN m.message_type = 85 THEN (SELECT u.element_content FROM message_ui_elements u
+			WHERE u.message_row_id = m._id ORDER BY u._id LIMIT 1) END`, &row.ui)
 	}
 	q := "SELECT " + strings.Join(cols, ",\n\t") + "\nFROM message m\n" + strings.Join(joins, "\n") +
-		"\nWHERE m.chat_row_id = ?1\nORDER BY 2, m._id"
+		"\nWHERE m.chat_row_id = ?1\nORDER BY " + s.order("m")
 	return q, dest
+}
+
+// order is the ORDER BY of messages: WhatsApp's display order, in its
+// index on (chat_row_id, sort_id), so SQLite need not sort.
+func (s *modern) order(alias string) string {
+	if s.d.has("message", "sort_id") {
+		return alias + ".sort_id, " + alias + "._id"
+	}
+	return alias + "._id"
+}
+
+// sortKey orders like SQLite: NULL before every number.
+func sortKey(v sql.NullInt64) int64 {
+	if !v.Valid {
+		return math.MinInt64
+	}
+	return v.Int64
 }
 
 // message turns a row into a message; nil for rows that are not messages
@@ -218,7 +258,7 @@ func (c *modernChat) message(row *modernRow) (*model.Message, error) {
 	return m, nil
 }
 
-func msgID(row int64) model.MessageID { return model.MessageID(fmt.Sprintf("m%d", row)) }
+func msgID(row int64) model.MessageID { return model.MessageID("m" + strconv.FormatInt(row, 10)) }
 
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {
@@ -292,30 +332,6 @@ func (c *modernChat) quote(m *model.Message, row *modernRow) error {
 		return nil
 	}
 	target := row.replyRow.Int64
-	if c.s.d.has("message_association", "child_message_row_id", "parent_message_row_id") {
-		// An album is quoted by its container, which is not a message of
-		// its own: the reply goes to the album's first picture.
-		if err := c.s.prepare(c.ctx, &c.s.msgType, true, "SELECT message_type FROM message WHERE _id = ?"); err != nil {
-			return err
-		}
-		var t sql.NullInt64
-		if err := c.s.msgType.QueryRowContext(c.ctx, target).Scan(&t); err != nil && err != sql.ErrNoRows {
-			return err
-		}
-		if t.Int64 == typeAlbum {
-			if err := c.s.prepare(c.ctx, &c.s.albumChild, true, `SELECT MIN(child_message_row_id) FROM message_association WHERE parent_message_row_id = ?`); err != nil {
-				return err
-			}
-			var child sql.NullInt64
-			if err := c.s.albumChild.QueryRowContext(c.ctx, target).Scan(&child); err != nil && err != sql.ErrNoRows {
-				return err
-			}
-			if !child.Valid {
-				return nil
-			}
-			target = child.Int64
-		}
-	}
 	if target != 0 && target != row.id {
 		m.ReplyTo = msgID(target)
 	}

@@ -9,6 +9,7 @@ CREATE TABLE messages (_id INTEGER PRIMARY KEY AUTOINCREMENT, key_remote_jid TEX
     remote_resource TEXT, received_timestamp INTEGER, send_timestamp INTEGER, quoted_row_id INTEGER,
     forwarded INTEGER, edit_version INTEGER);
 CREATE INDEX messages_jid_id_index ON messages (key_remote_jid, _id);
+CREATE UNIQUE INDEX messages_key_index ON messages (key_remote_jid, key_from_me, key_id);
 CREATE TABLE messages_quotes (_id INTEGER PRIMARY KEY AUTOINCREMENT, key_remote_jid TEXT NOT NULL, key_from_me INTEGER,
     key_id TEXT NOT NULL, status INTEGER, data TEXT, timestamp INTEGER, media_wa_type TEXT, media_caption TEXT,
     remote_resource TEXT);

@@ -14,6 +14,7 @@ CREATE TABLE message (_id INTEGER PRIMARY KEY AUTOINCREMENT, chat_row_id INTEGER
     sort_id INTEGER NOT NULL DEFAULT 0, message_add_on_flags INTEGER);
 CREATE INDEX message_chat_sort_id_index ON message (chat_row_id, sort_id);
 CREATE UNIQUE INDEX message_key_index ON message (chat_row_id, from_me, key_id, sender_jid_row_id);
+CREATE INDEX message_type_chat_index ON message (chat_row_id, message_type);
 CREATE TABLE message_media (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER, file_path TEXT,
     file_size INTEGER, mime_type TEXT, media_name TEXT, media_caption TEXT, width INTEGER,
     height INTEGER, media_duration INTEGER);
@@ -24,6 +25,7 @@ CREATE TABLE message_add_on (_id INTEGER PRIMARY KEY AUTOINCREMENT, chat_row_id 
     key_id TEXT NOT NULL, sender_jid_row_id INTEGER, parent_message_row_id INTEGER, timestamp INTEGER,
     status INTEGER, message_add_on_type INTEGER);
 CREATE INDEX message_add_on_parent_message_row_id_index ON message_add_on (parent_message_row_id);
+CREATE UNIQUE INDEX message_add_on_key_index ON message_add_on (chat_row_id, from_me, key_id, sender_jid_row_id);
 CREATE TABLE message_add_on_reaction (message_add_on_row_id INTEGER PRIMARY KEY, reaction TEXT, sender_timestamp INTEGER);
 CREATE TABLE message_add_on_poll_vote (message_add_on_row_id INTEGER PRIMARY KEY, sender_timestamp INTEGER);
 CREATE TABLE message_add_on_poll_vote_selected_option (_id INTEGER PRIMARY KEY, message_add_on_row_id INTEGER,
@@ -33,6 +35,7 @@ CREATE TABLE message_poll_option (_id INTEGER PRIMARY KEY, message_row_id INTEGE
 CREATE TABLE message_system (message_row_id INTEGER PRIMARY KEY, action_type INTEGER NOT NULL);
 CREATE TABLE message_system_group (message_row_id INTEGER PRIMARY KEY, is_me_joined INTEGER);
 CREATE TABLE message_system_chat_participant (message_row_id INTEGER, user_jid_row_id INTEGER);
+CREATE INDEX message_system_chat_participant_index ON message_system_chat_participant (message_row_id);
 CREATE TABLE message_system_block_contact (message_row_id INTEGER PRIMARY KEY, is_blocked INTEGER);
 CREATE TABLE message_revoked (message_row_id INTEGER PRIMARY KEY, revoked_key_id TEXT NOT NULL,
     admin_jid_row_id INTEGER, revoke_timestamp INTEGER);
