@@ -92,7 +92,6 @@ func benchDB(b *testing.B, n int) string {
 	return p
 }
 
-
 // BenchmarkImport reads generated databases of 100,000 and 1,000,000
 // messages and reports messages per second and the largest live heap
 // seen, sampled every 10,000 messages after a collection: a flat figure

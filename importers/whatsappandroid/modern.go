@@ -290,12 +290,12 @@ func (c *modernChat) close() {
 
 // reactionRow is one reaction, keyed by its message's place in the order.
 type reactionRow struct {
-	sortID         sql.NullInt64
-	parent         int64
-	fromMe         bool
-	sender         sql.NullInt64
-	emoji          sql.NullString
-	ts             sql.NullInt64
+	sortID sql.NullInt64
+	parent int64
+	fromMe bool
+	sender sql.NullInt64
+	emoji  sql.NullString
+	ts     sql.NullInt64
 }
 
 // callRow is one entry of the call log.

@@ -1,10 +1,10 @@
 package whatsappandroid
 
 import (
-	"math"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"path"
 	"strconv"
 	"strings"
