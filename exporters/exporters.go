@@ -113,6 +113,13 @@ type Format struct {
 	// Ext is appended to an input's base name to name its default output
 	// (".json", ".db", "-html").
 	Ext string
+	// Instants is set when the format stores instants, so floating times
+	// are read in Options.TZ; the caller then reports times that a
+	// daylight-saving change makes ambiguous.
+	Instants bool
+	// DefaultOutput, when set, is the default output name whatever the
+	// inputs are called (e.g. "SignalBackups").
+	DefaultOutput string
 	// Support grades the features the format can represent.
 	Support map[model.Feature]Support
 	// Options lists the format's own settings.

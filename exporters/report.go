@@ -3,6 +3,7 @@ package exporters
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/chatferry/chatferry/model"
 )
@@ -10,13 +11,15 @@ import (
 // Report collects what an export wrote, kept only partly, and dropped.
 // Its methods are safe for concurrent use.
 type Report struct {
-	mu       sync.Mutex
-	chats    int
-	messages int
-	partial  map[model.Feature]int
-	dropped  map[model.Feature]int
-	notes    []string
-	noteSeen map[string]bool
+	mu        sync.Mutex
+	chats     int
+	messages  int
+	floating  int // floating times turned into instants
+	ambiguous int // of those, readings a daylight-saving change skips or repeats
+	partial   map[model.Feature]int
+	dropped   map[model.Feature]int
+	notes     []string
+	noteSeen  map[string]bool
 }
 
 // Loss is one line of a report: how many uses of a feature a conversion
@@ -100,17 +103,28 @@ func (r *Report) Losses() []Loss {
 	return out
 }
 
+// Zones returns how many floating times were read in a zone to make
+// instants, and how many of them a daylight-saving change made ambiguous.
+func (r *Report) Zones() (floating, ambiguous int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.floating, r.ambiguous
+}
+
 // Counting wraps w so that every chat and message written is counted in
 // r, and every use of a feature that f supports only partly or not at all
-// is recorded as a loss.
-func Counting(w Writer, f *Format, r *Report) Writer {
-	return &countingWriter{Writer: w, f: f, r: r}
+// is recorded as a loss. For formats that store instants it also counts
+// the floating message times read in loc, and those that fall in a
+// daylight-saving gap or overlap there.
+func Counting(w Writer, f *Format, r *Report, loc *time.Location) Writer {
+	return &countingWriter{Writer: w, f: f, r: r, loc: loc}
 }
 
 type countingWriter struct {
 	Writer
 	f       *Format
 	r       *Report
+	loc     *time.Location
 	scratch []model.Feature
 }
 
@@ -128,8 +142,19 @@ func (c *countingWriter) WriteMessage(m *model.Message) error {
 	if err := c.Writer.WriteMessage(m); err != nil {
 		return err
 	}
+	ambiguous := false
+	floating := c.f.Instants && m.Time.IsFloating() && c.loc != nil
+	if floating {
+		_, ambiguous = m.Time.Resolve(c.loc)
+	}
 	c.r.mu.Lock()
 	c.r.messages++
+	if floating {
+		c.r.floating++
+		if ambiguous {
+			c.r.ambiguous++
+		}
+	}
 	c.r.mu.Unlock()
 	c.scratch = m.AppendFeatures(c.scratch[:0])
 	for _, feat := range c.scratch {

@@ -162,7 +162,7 @@ func (s *Source) openStdin() error {
 	return nil
 }
 
-func (s *Source) openZip(f *os.File, size int64) error {
+func (s *Source) openZip(f io.ReaderAt, size int64) error {
 	zr, err := zip.NewReader(f, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return fmt.Errorf("%s: damaged zip archive: %w", s.Path, err)
@@ -201,6 +201,59 @@ func (s *Source) openZip(f *os.File, size int64) error {
 	s.Kind, s.FS, s.files, s.listed, s.size = Zip, z, z.names, true, int64(total)
 	return nil
 }
+
+// OpenBytes makes a Source of data held in memory, as if it were a file
+// called name (or a zip, when data is one). Fuzz tests use it; so can
+// programs that receive an export in memory.
+func OpenBytes(name string, data []byte, lim Limits) (*Source, error) {
+	if lim.MaxEntries <= 0 {
+		lim.MaxEntries = DefaultLimits.MaxEntries
+	}
+	if lim.MaxUnpacked <= 0 {
+		lim.MaxUnpacked = DefaultLimits.MaxUnpacked
+	}
+	s := &Source{Path: name, limits: lim}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return s, s.openZip(bytes.NewReader(data), int64(len(data)))
+	}
+	base := path.Base(name)
+	s.Kind, s.Name, s.size = File, base, int64(len(data))
+	s.FS = memFS{name: base, data: data}
+	return s, nil
+}
+
+// memFS is a file system holding one file.
+type memFS struct {
+	name string
+	data []byte
+}
+
+func (m memFS) Open(name string) (fs.File, error) {
+	if name != m.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return &memFile{Reader: bytes.NewReader(m.data), name: m.name}, nil
+}
+
+type memFile struct {
+	*bytes.Reader
+	name string
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return memInfo{f.name, f.Size()}, nil }
+func (f *memFile) Close() error               { return nil }
+
+type memInfo struct {
+	name string
+	size int64
+}
+
+func (i memInfo) Name() string       { return i.name }
+func (i memInfo) Size() int64        { return i.size }
+func (i memInfo) Mode() fs.FileMode  { return 0o444 }
+func (i memInfo) ModTime() time.Time { return time.Time{} }
+func (i memInfo) IsDir() bool        { return false }
+func (i memInfo) Sys() any           { return nil }
 
 // Open opens a file of the source for reading, counting the bytes read.
 func (s *Source) Open(name string) (fs.File, error) {

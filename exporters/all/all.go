@@ -6,4 +6,8 @@ package all
 
 import (
 	_ "github.com/chatferry/chatferry/exporters/canonicaljson"
+	_ "github.com/chatferry/chatferry/exporters/signal"
+	_ "github.com/chatferry/chatferry/exporters/telegramimport"
+	_ "github.com/chatferry/chatferry/exporters/telegramjson"
+	_ "github.com/chatferry/chatferry/exporters/whatsapp"
 )

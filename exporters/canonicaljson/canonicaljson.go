@@ -356,7 +356,7 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 	}
 	if !m.Source.IsZero() {
 		b = append(b, ", \"source\": "...)
-		b = appendString(b, m.Source.String())
+		b = appendPos(b, m.Source)
 	}
 	return append(b, '}')
 }
@@ -414,6 +414,17 @@ func appendTime(b []byte, name string, t model.Timestamp) []byte {
 	b = append(b, name...)
 	b = append(b, "\": \""...)
 	b = t.AppendFormat(b)
+	return append(b, '"')
+}
+
+// appendPos appends p.String() as a JSON string without allocating.
+func appendPos(b []byte, p model.Pos) []byte {
+	if p.Line == 0 {
+		return appendString(b, p.File)
+	}
+	b = appendString(b, p.File)
+	b = append(b[:len(b)-1], ':')
+	b = strconv.AppendInt(b, int64(p.Line), 10)
 	return append(b, '"')
 }
 

@@ -159,7 +159,7 @@ func Write(t testing.TB, f *exporters.Format, items []model.Item, opts exporters
 	if err != nil {
 		t.Fatal(err)
 	}
-	w = exporters.Counting(w, f, rep)
+	w = exporters.Counting(w, f, rep, opts.TZ)
 	if err := writeItems(w, items); err != nil {
 		w.Abort()
 		tg.Abort()

@@ -6,5 +6,7 @@ package all
 
 import (
 	_ "github.com/chatferry/chatferry/importers/canonicaljson"
+	_ "github.com/chatferry/chatferry/importers/telegramjson"
+	_ "github.com/chatferry/chatferry/importers/whatsapp"
 	_ "github.com/chatferry/chatferry/importers/whatsappandroid"
 )

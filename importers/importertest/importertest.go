@@ -450,8 +450,9 @@ func Corpus(t testing.TB, rel string) string {
 	return p
 }
 
-// Fuzz runs the named format over fuzzed inputs written to a file called
-// name (which detection and media lookup may depend on). The import must
+// Fuzz runs the named format over fuzzed inputs held in memory as a file
+// called name (which detection may depend on), or as a zip when the data
+// is one. The import must
 // not panic, must end, and must not yield more items than the input has
 // bytes (plus a few): a reader that invents items loops.
 func Fuzz(f *testing.F, format, name string, seeds ...[]byte) {
@@ -463,11 +464,7 @@ func Fuzz(f *testing.F, format, name string, seeds ...[]byte) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), name)
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		src, err := importers.OpenSource(path, importers.Limits{MaxEntries: 100, MaxUnpacked: 1 << 20})
+		src, err := importers.OpenBytes(name, data, importers.Limits{MaxEntries: 100, MaxUnpacked: 1 << 20})
 		if err != nil {
 			return
 		}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/chatferry/chatferry/importers/importertest"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"chatferry": func() { main() },
+	})
+}
+
+// TestScripts runs the txtar scripts in testdata/script: whole command
+// lines with their expected output. $ROOT is the module root.
+func TestScripts(t *testing.T) {
+	root := importertest.ModuleRoot(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		UpdateScripts:       importertest.Update(),
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("ROOT", root)
+			env.Setenv("TZ", "UTC")
+			return nil
+		},
+	})
+}
+
+// runCLI runs the command line in memory.
+func runCLI(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if dir != "" {
+		t.Chdir(dir)
+	}
+	code = run(context.Background(), args, streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+// Every command and every exit code, in memory.
+func TestExitCodes(t *testing.T) {
+	root := importertest.ModuleRoot(t)
+	sample := filepath.Join(root, "testdata", "json", "sample.json")
+	bad := filepath.Join(root, "importers", "canonicaljson", "testdata", "bad-records.json")
+	notChat := filepath.Join(root, "importers", "canonicaljson", "testdata", "not-json.txt")
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		code      int
+		stdout    string // substring of stdout
+		stderr    string // substring of stderr
+		noStdout  bool
+		setupFile string // create this file in the work folder first
+	}{
+		{name: "help", args: []string{"--help"}, code: 0, stdout: "Exit codes:"},
+		{name: "version", args: []string{"--version"}, code: 0, stdout: "chatferry version"},
+		{name: "no args", args: nil, code: 0, stdout: "Available Commands"},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
+		{name: "unknown flag", args: []string{"convert", sample, "--to", "json", "--bogus"}, code: 2, stderr: "unknown flag: --bogus"},
+		{name: "missing --to", args: []string{"convert", sample}, code: 2, stderr: "known formats: "},
+		{name: "unknown --to", args: []string{"convert", sample, "--to", "fax"}, code: 2, stderr: `unknown output format "fax"`},
+		{name: "unknown --from", args: []string{"convert", sample, "--from", "fax", "--to", "json"}, code: 2, stderr: "known: "},
+		{name: "no input", args: []string{"convert", "--to", "json"}, code: 2, stderr: "requires at least 1 arg"},
+		{name: "bad tz", args: []string{"convert", sample, "--to", "json", "--tz", "Nowhere/Land"}, code: 2, stderr: "unknown time zone"},
+		{name: "missing file", args: []string{"convert", "nope.txt", "--to", "json", "-o", "-"}, code: 1, stderr: "nope.txt: no such file or folder", noStdout: true},
+		{name: "not recognised", args: []string{"convert", notChat, "--to", "json", "-o", "-"}, code: 3, stderr: "--from", noStdout: true},
+		{name: "invalid input", args: []string{"convert", bad, "--to", "json", "-o", "out.json"}, code: 3, stderr: "bad-records.json:4:"},
+		{name: "convert to stdout", args: []string{"convert", sample, "--to", "json", "-o", "-"}, code: 0, stdout: `"chatferry": 1`, stderr: "2 chats, 25 messages"},
+		{name: "quiet", args: []string{"convert", sample, "--to", "json", "-o", "-", "-q"}, code: 0, stdout: `"chatferry": 1`},
+		{name: "exists", args: []string{"convert", sample, "--to", "json", "-o", "taken.json"}, code: 1, stderr: "taken.json already exists; use --force", setupFile: "taken.json"},
+		{name: "force", args: []string{"convert", sample, "--to", "json", "-o", "taken.json", "--force"}, code: 0, setupFile: "taken.json"},
+		{name: "inspect", args: []string{"inspect", sample}, code: 0, stdout: "chat 2: Trip 2024 ✈️ (group)"},
+		{name: "inspect json", args: []string{"inspect", sample, "--json"}, code: 0, stdout: `"messages": 14`},
+		{name: "inspect invalid", args: []string{"inspect", bad}, code: 3, stdout: "problem: ", stderr: "4 invalid records"},
+		{name: "formats", args: []string{"formats"}, code: 0, stdout: "Output formats (--to):"},
+		{name: "formats json", args: []string{"formats", "--json"}, code: 0, stdout: `"outputs"`},
+		{name: "validate ok", args: []string{"validate", sample}, code: 0, stderr: "is valid"},
+		{name: "validate bad", args: []string{"validate", bad}, code: 3, stdout: "bad-records.json:6: unknown field \"colour\"", stderr: "4 problems found"},
+		{name: "validate wrong args", args: []string{"validate"}, code: 2, stderr: "accepts 1 arg"},
+		{name: "completion", args: []string{"completion", "bash"}, code: 0, stdout: "bash completion"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tc.setupFile != "" {
+				if err := os.WriteFile(filepath.Join(dir, tc.setupFile), []byte("precious"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, stdout, stderr := runCLI(t, dir, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d\nstderr: %s", code, tc.code, stderr)
+			}
+			if !strings.Contains(stdout, tc.stdout) {
+				t.Errorf("stdout does not contain %q:\n%s", tc.stdout, stdout)
+			}
+			if !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr does not contain %q:\n%s", tc.stderr, stderr)
+			}
+			if tc.noStdout && stdout != "" {
+				t.Errorf("stdout should be empty, got %q", stdout)
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic:") {
+				t.Errorf("a stack trace leaked: %s", stderr)
+			}
+			if tc.setupFile != "" && code != 0 {
+				if b, _ := os.ReadFile(filepath.Join(dir, tc.setupFile)); string(b) != "precious" {
+					t.Error("an existing output was replaced without --force")
+				}
+			}
+			if code != 0 {
+				left, _ := os.ReadDir(dir)
+				for _, e := range left {
+					if e.Name() != tc.setupFile {
+						t.Errorf("a failed run left %s behind", e.Name())
+					}
+				}
+			}
+		})
+	}
+}

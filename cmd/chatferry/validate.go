@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/model"
+)
+
+type validateOptions struct {
+	readFlags
+	input string
+}
+
+func newValidateCommand(s streams) *cobra.Command {
+	var o validateOptions
+	c := &cobra.Command{
+		Use:   "validate INPUT",
+		Short: "Check an input and list every problem as file:line: message",
+		Long: `Validate reads INPUT completely and prints every problem it finds, one per line
+as file:line: message, followed by the warnings of its chats. It exits 0 when
+the input is valid (warnings alone do not fail) and 3 when it is not.
+
+` + exitCodesHelp,
+		Example: `  chatferry validate export.json
+  chatferry validate _chat.txt --from whatsapp --date-order dmy`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.input = args[0]
+			return runValidate(c.Context(), o, s)
+		},
+	}
+	o.register(c.Flags(), false)
+	return c
+}
+
+func runValidate(ctx context.Context, o validateOptions, s streams) error {
+	iopts, err := o.importOptions()
+	if err != nil {
+		return err
+	}
+	in, err := openInput(ctx, o.input, o.from, iopts)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	problems := 0
+	report := func(pos model.Pos, format string, args ...any) {
+		problems++
+		msg := fmt.Sprintf(format, args...)
+		if pos.IsZero() {
+			fmt.Fprintf(s.Out, "%s: %s\n", o.input, msg)
+			return
+		}
+		fmt.Fprintf(s.Out, "%s: %s\n", pos, msg)
+	}
+	var chat *model.Chat
+	var ids map[model.MessageID]bool
+	var replies []*model.Message
+	var warnings []string
+	endChat := func() {
+		for _, m := range replies {
+			if !ids[m.ReplyTo] {
+				report(m.Source, "message %s replies to %s, which is not in the chat", m.ID, m.ReplyTo)
+			}
+		}
+	}
+	for {
+		it, err := in.reader.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if importers.Recoverable(err) {
+			problems++
+			fmt.Fprintln(s.Out, err)
+			continue
+		}
+		if err != nil {
+			var pe *importers.ParseError
+			if errors.As(err, &pe) { // a fatal problem is still a problem of the input
+				problems++
+				fmt.Fprintln(s.Out, err)
+				break
+			}
+			return err
+		}
+		switch v := it.(type) {
+		case *model.Chat:
+			if chat != nil {
+				endChat()
+			}
+			chat, ids, replies = v, map[model.MessageID]bool{}, nil
+			if err := v.Check(); err != nil {
+				report(model.Pos{}, "%v", err)
+			}
+			for _, w := range v.Warnings {
+				warnings = append(warnings, w.String())
+			}
+		case *model.Message:
+			if err := v.Check(chat); err != nil {
+				report(v.Source, "%v", err)
+			}
+			if ids[v.ID] {
+				report(v.Source, "message id %s appears twice in chat %s", v.ID, chat.ID)
+			}
+			ids[v.ID] = true
+			if v.ReplyTo != "" {
+				replies = append(replies, v)
+			}
+		}
+	}
+	if chat != nil {
+		endChat()
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(s.Out, "warning: %s\n", w)
+	}
+	if problems > 0 {
+		return &importers.ParseError{Err: fmt.Errorf("%s: %s found", o.input, plural(problems, "problem"))}
+	}
+	fmt.Fprintf(s.Err, "chatferry: %s is valid (%s)\n", o.input, in.format.Name)
+	return nil
+}

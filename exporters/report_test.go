@@ -1,0 +1,50 @@
+package exporters_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/model"
+)
+
+type nopWriter struct{}
+
+func (nopWriter) WriteChat(*model.Chat) error       { return nil }
+func (nopWriter) WriteMessage(*model.Message) error { return nil }
+func (nopWriter) Close() error                      { return nil }
+func (nopWriter) Abort()                            {}
+
+func TestCountingReportsLossesAndZones(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	f := &exporters.Format{Name: "x", Instants: true, Support: map[model.Feature]exporters.Support{
+		model.FeatureText: exporters.Full, model.FeaturePolls: exporters.Partial}}
+	rep := &exporters.Report{}
+	w := exporters.Counting(nopWriter{}, f, rep, berlin)
+	w.WriteChat(&model.Chat{ID: "c"})
+	msgs := []*model.Message{
+		{ID: "1", Kind: model.KindPoll, Time: model.Floating(2024, 3, 31, 2, 30, 0, 0, model.PrecisionMinute)},
+		{ID: "2", Kind: model.KindText, Reactions: []model.Reaction{{}, {}, {}}, Time: model.Floating(2024, 3, 31, 4, 0, 0, 0, model.PrecisionMinute)},
+		{ID: "3", Kind: model.KindText, Time: model.FromUnixMilli(0)},
+	}
+	for _, m := range msgs {
+		if err := w.WriteMessage(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep.Notef("kept %d", 1)
+	rep.Notef("kept %d", 1)
+	chats, n := rep.Counts()
+	floating, ambiguous := rep.Zones()
+	if chats != 1 || n != 3 || floating != 2 || ambiguous != 1 {
+		t.Errorf("counts %d %d, zones %d %d", chats, n, floating, ambiguous)
+	}
+	got := rep.Losses()
+	want := []exporters.Loss{{model.FeatureReactions, exporters.Dropped, 3}, {model.FeaturePolls, exporters.Partial, 1}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("losses %v, want %v", got, want)
+	}
+	if len(rep.Notes()) != 1 {
+		t.Errorf("notes %v", rep.Notes())
+	}
+}

@@ -1,0 +1,284 @@
+package signal
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/chatferry/chatferry/model"
+)
+
+// maxRecent bounds how many of a chat's latest messages replies can find.
+const maxRecent = 1 << 16
+
+// recentMessages remembers the latest messages of a chat (id → dateSent
+// and author), so that replies can name the message they answer without
+// the chat's history in memory.
+type recentMessages struct {
+	ring  []recentMessage
+	index map[model.MessageID]int
+	next  int
+}
+
+type recentMessage struct {
+	id       model.MessageID
+	dateSent uint64
+	author   *author
+	snippet  string // the start of its text, for quotes
+	file     *quotedFile
+}
+
+type quotedFile struct{ contentType, fileName string }
+
+// maxSnippet bounds the text a quote repeats of the message it answers.
+const maxSnippet = 200
+
+func snippet(s string) string {
+	if len(s) <= maxSnippet {
+		return s
+	}
+	s = s[:maxSnippet]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
+}
+
+func (r *recentMessages) add(id model.MessageID, dateSent uint64, a *author, text string, file *quotedFile) {
+	if r.index == nil {
+		r.index = map[model.MessageID]int{}
+	}
+	if len(r.ring) < maxRecent {
+		r.ring = append(r.ring, recentMessage{})
+	} else {
+		delete(r.index, r.ring[r.next].id)
+	}
+	r.ring[r.next] = recentMessage{id, dateSent, a, snippet(text), file}
+	r.index[id] = r.next
+	r.next = (r.next + 1) % maxRecent
+}
+
+func (r *recentMessages) find(id model.MessageID) (recentMessage, bool) {
+	i, ok := r.index[id]
+	if !ok {
+		return recentMessage{}, false
+	}
+	return r.ring[i], true
+}
+
+// fill sets what item it holds from message m written by a.
+func (w *writer) fill(it *item, m *model.Message, a *author) error {
+	var lines []string
+	var stored []*storedFile
+	var flags []uint64
+	text := m.Text
+	switch m.Kind {
+	case model.KindDeleted:
+		if a.prefix == "" {
+			it.body = bodyDeleted
+			return nil // Signal keeps nothing else of a deleted message
+		}
+		text = "[deleted message]"
+	case model.KindViewOnce:
+		if a.prefix == "" {
+			it.body = bodyViewOnce
+			w.reactions(it, m)
+			return nil
+		}
+		text = "[view-once message]"
+	case model.KindCall:
+		text = callText(m)
+	case model.KindPoll:
+		text = pollText(m)
+	case model.KindLocation:
+		text = locationText(m)
+	case model.KindContact:
+		text = contactText(m)
+	}
+	for i := range m.Attachments {
+		att := &m.Attachments[i]
+		sf, why, err := w.store(w.cur.chat, att)
+		if err != nil {
+			return err
+		}
+		if sf == nil {
+			lines = append(lines, omittedNote(att, why))
+			if att.Path != "" {
+				w.opts.Report.Drop(model.FeatureMediaFiles, 1)
+			}
+			continue
+		}
+		stored = append(stored, sf)
+		flags = append(flags, attachmentFlag(att))
+		if it.firstFile == nil {
+			it.firstFile = &quotedFile{sf.contentType, sf.fileName}
+		}
+	}
+	if text != "" {
+		lines = append(lines, text)
+	}
+	w.quote(it, m, &lines)
+	body := strings.Join(lines, "\n")
+	if a.prefix != "" {
+		body = a.prefix + body
+	}
+	for i, sf := range stored {
+		// Signal shows a voice message alone: with text or other files
+		// it is an ordinary audio file.
+		if flags[i] == attachmentVoice && (body != "" || len(stored) > 1) {
+			flags[i] = 0
+		}
+		it.attachments = append(it.attachments, encodeAttachment(sf, flags[i]))
+	}
+	if body == "" && len(it.attachments) == 0 {
+		body = "[empty message]"
+	}
+	it.text = body
+	w.reactions(it, m)
+	return nil
+}
+
+// quote sets the quote of a reply, or puts what the reply showed of the
+// answered message in its text when its author is not a Signal recipient.
+func (w *writer) quote(it *item, m *model.Message, lines *[]string) {
+	if m.ReplyTo == "" && m.Quote == nil {
+		return
+	}
+	q := &quote{}
+	var qa *author
+	if m.ReplyTo != "" {
+		if r, ok := w.cur.recent.find(m.ReplyTo); ok {
+			q.target, qa, q.text, q.file = r.dateSent, r.author, r.snippet, r.file
+		}
+	}
+	if m.Quote != nil {
+		if m.Quote.Text != "" {
+			q.text = m.Quote.Text
+		}
+		if a := w.cur.authors[m.Quote.Sender]; a != nil && qa == nil {
+			qa = a
+		}
+	}
+	if q.text == "" && q.file == nil {
+		w.opts.Report.Drop(model.FeatureReplies, 1) // Signal needs something to show
+		w.note("replies were written without their quote, as the message they answer is not known")
+		return
+	}
+	if qa == nil || qa.id == 0 || qa.prefix != "" {
+		if q.text != "" {
+			*lines = append([]string{"> " + strings.ReplaceAll(q.text, "\n", "\n> ")}, *lines...)
+			w.opts.Report.Degrade(model.FeatureReplies, 1)
+		} else {
+			w.opts.Report.Drop(model.FeatureReplies, 1)
+		}
+		return
+	}
+	q.authorID = qa.id
+	it.quote = q
+}
+
+// reactions keeps each person's last reaction (Signal holds one per
+// person) from senders who are Signal recipients.
+func (w *writer) reactions(it *item, m *model.Message) {
+	seen := map[uint64]int{}
+	for _, r := range m.Reactions {
+		a := w.cur.authors[r.Sender]
+		if a == nil || a.id == 0 || a.prefix != "" || r.Emoji == "" {
+			w.opts.Report.Drop(model.FeatureReactions, 1)
+			w.note("reactions by people without a phone number were left out")
+			continue
+		}
+		sent := it.dateSent
+		if !r.Time.IsZero() {
+			if t := r.Time.In(w.opts.TZ).UnixMilli(); t > 0 {
+				sent = uint64(t)
+			}
+		}
+		rx := reaction{emoji: r.Emoji, authorID: a.id, sent: sent}
+		if i, dup := seen[a.id]; dup {
+			it.reactions[i] = rx
+			w.opts.Report.Drop(model.FeatureReactions, 1)
+			w.note("earlier reactions of a person to the same message were left out (Signal keeps one each)")
+			continue
+		}
+		seen[a.id] = len(it.reactions)
+		it.reactions = append(it.reactions, rx)
+	}
+}
+
+func callText(m *model.Message) string {
+	c := m.Call
+	if c == nil {
+		if m.Text == "" {
+			return "📞 Call"
+		}
+		return "📞 " + m.Text
+	}
+	s := "Voice call"
+	if c.Video {
+		s = "Video call"
+	}
+	if c.Missed {
+		s = "Missed " + strings.ToLower(s[:1]) + s[1:]
+	}
+	if c.Duration > 0 {
+		s += " (" + c.Duration.Round(time.Second).String() + ")"
+	}
+	return "📞 " + s
+}
+
+func pollText(m *model.Message) string {
+	p := m.Poll
+	if p == nil {
+		return "📊 " + m.Text
+	}
+	var b strings.Builder
+	b.WriteString("📊 Poll: " + p.Question)
+	for _, o := range p.Options {
+		fmt.Fprintf(&b, "\n• %s (%s)", o.Text, plural(o.Votes, "vote"))
+	}
+	return b.String()
+}
+
+func locationText(m *model.Message) string {
+	l := m.Location
+	if l == nil {
+		return "📍 " + m.Text
+	}
+	var parts []string
+	for _, s := range []string{l.Name, l.Address} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	url := l.URL
+	if url == "" {
+		url = "https://maps.google.com/?q=" + strconv.FormatFloat(l.Latitude, 'f', -1, 64) + "," + strconv.FormatFloat(l.Longitude, 'f', -1, 64)
+	}
+	parts = append(parts, url)
+	label := "📍 "
+	if l.Live {
+		label = "📍 Live location: "
+	}
+	return label + strings.Join(parts, "\n")
+}
+
+func contactText(m *model.Message) string {
+	var lines []string
+	if m.Text != "" {
+		lines = append(lines, m.Text)
+	}
+	for _, c := range m.Contacts {
+		lines = append(lines, "👤 "+strings.TrimSpace(c.Name+" "+strings.Join(c.Phones, ", ")))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

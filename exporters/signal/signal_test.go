@@ -1,0 +1,274 @@
+package signal
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/exportertest"
+	"github.com/chatferry/chatferry/exporters/signal/internal/backup"
+	"github.com/chatferry/chatferry/exporters/signal/signalcheck"
+	"github.com/chatferry/chatferry/importers/importertest"
+	"github.com/chatferry/chatferry/model"
+)
+
+var asText = exporters.Values{optUnmatched: "as-text"}
+
+func TestKit(t *testing.T) {
+	exportertest.Run(t, "signal", exportertest.Case{
+		NoGolden: "the backup holds random keys; TestSample compares its decrypted content",
+		Options:  exporters.Options{Values: asText},
+	})
+}
+
+// The sample, decrypted by the project's own reader, gives back what was
+// written: people, chats, times, texts, media, quotes and reactions.
+func TestSample(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key := mustExport(t, dest, sampleItems(t), asText)
+	s, d := open(t, dest, key)
+	importertest.Golden(t, filepath.Join("testdata", "golden", "sample.txt"), []byte(render(t, s, d)))
+	// The media come back byte for byte.
+	want, err := os.ReadFile(filepath.Join(importertest.ModuleRoot(t), "testdata", "json", "media", "IMG-20240301-WA0001.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range d.Items {
+		for _, a := range it.Attachments {
+			if a.FileName == "IMG-20240301-WA0001.png" {
+				var got bytes.Buffer
+				if err := backup.DecryptAttachment(&got, backup.MediaPath(s.Root, backup.MediaName(a.PlaintextHash, a.LocalKey)), a.LocalKey, a.Size, a.PlaintextHash); err != nil {
+					t.Fatal(err)
+				}
+				found = bytes.Equal(got.Bytes(), want)
+			}
+		}
+	}
+	if !found {
+		t.Error("the photo did not come back byte for byte")
+	}
+	// Every file the snapshot lists is in the store, and nothing else is.
+	for _, name := range d.Files {
+		if _, err := os.Stat(backup.MediaPath(s.Root, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	entries, _ := os.ReadDir(dest)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := snapshotRE.ReplaceAllString(strings.Join(names, " "), "signal-backup-TIME"); got != ".nomedia files signal-backup-TIME" {
+		t.Errorf("SignalBackups holds %s", got)
+	}
+}
+
+// One changed byte anywhere in main, and a wrong key, make the reader fail.
+func TestCorruption(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key := mustExport(t, dest, sampleItems(t), asText)
+	s, _ := open(t, dest, key)
+	main := filepath.Join(s.Dir, "main")
+	orig, _ := os.ReadFile(main)
+	for _, i := range []int{0, 20, len(orig) / 2, len(orig) - 1} {
+		bad := bytes.Clone(orig)
+		bad[i] ^= 0x10
+		os.WriteFile(main, bad, 0o644)
+		if _, err := backup.OpenSnapshot(s.Root, filepath.Base(s.Dir), key); !errors.Is(err, backup.ErrAuth) {
+			t.Errorf("byte %d changed: %v, want ErrAuth", i, err)
+		}
+	}
+	os.WriteFile(main, orig, 0o644)
+	if _, err := backup.OpenSnapshot(s.Root, filepath.Base(s.Dir), backup.GenerateRecoveryKey()); !errors.Is(err, backup.ErrAuth) {
+		t.Errorf("wrong key: %v, want ErrAuth", err)
+	}
+}
+
+// By default senders without a phone number stop the export before
+// anything is written, and are listed with their message counts.
+func TestUnmatchedStops(t *testing.T) {
+	dir := t.TempDir()
+	_, _, err := export(t, filepath.Join(dir, "SignalBackups"), sampleItems(t), nil)
+	if !isUnmatched(err) {
+		t.Fatalf("got %v, want the unmatched senders", err)
+	}
+	if !strings.Contains(err.Error(), `~ Dave (1 message in "Trip 2024 ✈️")`) {
+		t.Errorf("the error does not list Dave with his count:\n%v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("a stopped export left %v", left)
+	}
+}
+
+// A contacts file gives numbers to people the export names only.
+func TestContactsFile(t *testing.T) {
+	dir := t.TempDir()
+	vcf := filepath.Join(dir, "contacts.vcf")
+	os.WriteFile(vcf, []byte("BEGIN:VCARD\r\nVERSION:2.1\r\nN:;Dave;;;\r\nFN:~ Dave\r\nTEL;CELL:+44 7700 900999\r\nEND:VCARD\r\n"), 0o644)
+	dest := filepath.Join(dir, "SignalBackups")
+	key := mustExport(t, dest, sampleItems(t), exporters.Values{optContacts: vcf})
+	_, d := open(t, dest, key)
+	var dave *backup.DecodedRecipient
+	for _, r := range d.Recipients {
+		if r.E164 == 447700900999 {
+			dave = r
+		}
+	}
+	if dave == nil || dave.Name != "Dave" {
+		t.Fatalf("no contact for Dave's number: %+v", dave)
+	}
+	for _, it := range d.Items {
+		if strings.HasPrefix(it.Text, "~ Dave:") || strings.HasPrefix(it.Text, "Dave:") {
+			t.Errorf("Dave's message kept as text although he has a number: %q", it.Text)
+		}
+	}
+}
+
+// Minute-resolution times become unique, ordered instants; a time that
+// goes back keeps its value.
+func TestTimes(t *testing.T) {
+	chat := &model.Chat{ID: "c", Title: "Ann", Kind: model.Direct, Participants: []model.Participant{
+		{ID: "a", Name: "Ann", Phone: "+447700900123"}, {ID: "b", Name: "Ben Sample", Me: true}}}
+	at := func(h, m int) model.Timestamp { return model.Floating(2024, 3, 1, h, m, 0, 0, model.PrecisionMinute) }
+	items := []model.Item{chat}
+	for i, c := range []struct {
+		who  model.ParticipantID
+		h, m int
+	}{{"a", 10, 0}, {"b", 10, 0}, {"a", 10, 0}, {"a", 10, 1}, {"b", 9, 30}, {"a", 9, 30}} {
+		items = append(items, &model.Message{ID: model.MessageID(rune('1' + i)), Sender: c.who, Kind: model.KindText,
+			Text: string(rune('A' + i)), Time: at(c.h, c.m), Source: model.Pos{File: "x", Line: i + 1}})
+	}
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key, rep, err := export(t, dest, items, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := open(t, dest, key)
+	var got []string
+	for _, it := range d.Items {
+		got = append(got, it.Text+"@"+strings.TrimPrefix(strings.TrimPrefix(
+			strings.TrimSuffix(msTime(it.DateSent), "Z"), "2024-03-01T"), "0"))
+	}
+	// Berlin is UTC+1 in March: 10:00 is 09:00Z.
+	want := "E@8:30:00.000 F@8:30:00.001 A@9:00:00.000 B@9:00:00.001 C@9:00:00.002 D@9:01:00.000"
+	if strings.Join(got, " ") != want {
+		t.Errorf("times\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+	if !strings.Contains(strings.Join(rep.Notes(), "\n"), "dated before the message before them") {
+		t.Errorf("the report does not mention the time that goes back: %q", rep.Notes())
+	}
+}
+
+// A sort through temporary files gives the same backup as one in memory.
+func TestSpill(t *testing.T) {
+	defer func(n int) { spillLimit = n }(spillLimit)
+	items := sampleItems(t)
+	var renders []string
+	for _, limit := range []int{1 << 30, 1} {
+		spillLimit = limit
+		dest := filepath.Join(t.TempDir(), "SignalBackups")
+		key := mustExport(t, dest, items, asText)
+		s, d := open(t, dest, key)
+		renders = append(renders, render(t, s, d))
+	}
+	if renders[0] != renders[1] {
+		t.Errorf("spilled sort differs:\n%s\n---\n%s", renders[0], renders[1])
+	}
+}
+
+// A new backup never goes into a folder that holds one.
+func TestFreshRefusesExisting(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	mustExport(t, dest, sampleItems(t), asText)
+	before := listing(t, dest)
+	_, _, err := export(t, dest, sampleItems(t), asText)
+	if err == nil || !strings.Contains(err.Error(), "already holds a Signal backup") {
+		t.Fatalf("got %v", err)
+	}
+	if listing(t, dest) != before {
+		t.Error("the refused export changed the folder")
+	}
+}
+
+// The backups the tests write pass Signal's own validator, and a changed
+// byte makes it fail.
+func TestValidator(t *testing.T) {
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "fresh", "SignalBackups")
+	os.Mkdir(filepath.Dir(fresh), 0o755)
+	freshKey := mustExport(t, fresh, sampleItems(t), asText)
+
+	merged, mergedKey := mergeFixture(t, filepath.Join(dir, "merged"))
+
+	broken := filepath.Join(dir, "broken", "SignalBackups")
+	os.Mkdir(filepath.Dir(broken), 0o755)
+	brokenKey := mustExport(t, broken, sampleItems(t), asText)
+	s, _ := open(t, broken, brokenKey)
+	data, _ := os.ReadFile(filepath.Join(s.Dir, "main"))
+	data[len(data)/2] ^= 1
+	os.WriteFile(filepath.Join(s.Dir, "main"), data, 0o644)
+
+	badMedia := filepath.Join(dir, "badmedia", "SignalBackups")
+	os.Mkdir(filepath.Dir(badMedia), 0o755)
+	badMediaKey := mustExport(t, badMedia, sampleItems(t), asText)
+	_, d := open(t, badMedia, badMediaKey)
+	media := backup.MediaPath(badMedia, d.Files[0])
+	data, _ = os.ReadFile(media)
+	data[20] ^= 1
+	os.WriteFile(media, data, 0o644)
+
+	res := signalcheck.Run(t, []signalcheck.Job{
+		{ID: "fresh", Kind: "local", Dir: fresh, Key: backup.DisplayRecoveryKey(freshKey)},
+		{ID: "merged", Kind: "local", Dir: merged, Key: mergedKey},
+		{ID: "broken", Kind: "local", Dir: broken, Key: brokenKey},
+		{ID: "badmedia", Kind: "local", Dir: badMedia, Key: badMediaKey},
+	})
+	for _, id := range []string{"fresh", "merged"} {
+		if r := res[id]; !r.OK {
+			t.Errorf("%s: the validator rejects the backup: %v %v", id, r.Errors, r.Unknown)
+		} else if r.Attachments == 0 {
+			t.Errorf("%s: no attachment was checked", id)
+		}
+	}
+	if r := res["broken"]; r.OK || !strings.Contains(strings.Join(r.Errors, " "), "HMAC") {
+		t.Errorf("a changed byte in main: %+v", r)
+	}
+	if r := res["badmedia"]; r.OK || !strings.Contains(strings.Join(r.Errors, " "), "attachment HMAC") {
+		t.Errorf("a changed byte in an attachment: %+v", r)
+	}
+}
+
+// A voice note alone keeps its flag; with text Signal needs it as an
+// ordinary audio file.
+func TestVoiceNote(t *testing.T) {
+	chat := &model.Chat{ID: "c", Title: "Ann", Kind: model.Direct, Participants: []model.Participant{
+		{ID: "a", Name: "Ann", Phone: "+447700900123"}, {ID: "b", Name: "Ben Sample", Me: true}},
+		Media: fstest.MapFS{"PTT-1.opus": {Data: []byte("OggS voice")}}}
+	voice := model.Attachment{Name: "PTT-1.opus", Kind: model.MediaVoice, Path: "PTT-1.opus"}
+	at := model.Floating(2024, 3, 1, 10, 0, 0, 0, model.PrecisionMinute)
+	items := []model.Item{chat,
+		&model.Message{ID: "1", Sender: "a", Kind: model.KindMedia, Attachments: []model.Attachment{voice}, Time: at, Source: model.Pos{File: "x", Line: 1}},
+		&model.Message{ID: "2", Sender: "a", Kind: model.KindMedia, Text: "listen", Attachments: []model.Attachment{voice}, Time: at, Source: model.Pos{File: "x", Line: 2}},
+	}
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key := mustExport(t, dest, items, nil)
+	_, d := open(t, dest, key)
+	if len(d.Items) != 2 || len(d.Items[0].Attachments) != 1 || len(d.Items[1].Attachments) != 1 {
+		t.Fatalf("items %+v", d.Items)
+	}
+	if f := d.Items[0].Attachments[0].Flag; f != attachmentVoice {
+		t.Errorf("a voice note alone has flag %d", f)
+	}
+	if f := d.Items[1].Attachments[0].Flag; f != 0 || d.Items[1].Text != "listen" {
+		t.Errorf("a voice note with text has flag %d, text %q", f, d.Items[1].Text)
+	}
+	if ct := d.Items[0].Attachments[0].ContentType; ct != "audio/ogg" {
+		t.Errorf("content type %q", ct)
+	}
+}

@@ -1,0 +1,110 @@
+package telegramjson_test
+
+import (
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chatferry/chatferry/exporters/exportertest"
+	_ "github.com/chatferry/chatferry/exporters/telegramjson"
+	_ "github.com/chatferry/chatferry/importers/telegramjson" // reads the output back
+	"github.com/chatferry/chatferry/model"
+)
+
+func TestKit(t *testing.T) {
+	exportertest.Run(t, "telegram-json",
+		exportertest.Case{ReadBack: "telegram-json", Normalize: normalizer()},
+		exportertest.Case{Name: "direct", Input: "../whatsapp/testdata/direct.json"},
+		exportertest.Case{Name: "edge", Input: "../whatsapp/testdata/edge.json"},
+		exportertest.Case{Name: "hostile", Input: "../telegramimport/testdata/hostile.json"},
+	)
+}
+
+// keptEvents are the event types Telegram has an action for; the others
+// become custom actions, read back as "other".
+var keptEvents = []model.EventType{model.EventGroupCreated, model.EventMemberAdded, model.EventMemberRemoved,
+	model.EventMemberLeft, model.EventMemberJoined, model.EventSubjectChanged, model.EventIconChanged}
+
+// normalizer removes from the model what Telegram's export does not keep,
+// or keeps under other names: ids (Telegram numbers messages, names
+// people by user id), positions, participant lists (Telegram has none),
+// time zones (compared as instants, to the second), quotes, poll voters,
+// the video flag of calls, the deleted and view-once kinds (kept as text),
+// media paths and photo MIME types, the names of files left out, and
+// event types Telegram has no action for.
+func normalizer() func(model.Item) {
+	names := map[model.ParticipantID]string{}
+	ids := map[model.MessageID]model.MessageID{}
+	n := 0
+	berlin, _ := time.LoadLocation("Europe/Berlin") // the kit's export zone
+	ts := func(t model.Timestamp) model.Timestamp {
+		if t.IsZero() {
+			return t
+		}
+		return model.Zoned(t.In(berlin).UTC(), model.PrecisionSecond)
+	}
+	return func(it model.Item) {
+		switch v := it.(type) {
+		case *model.Chat:
+			clear(names)
+			clear(ids)
+			n = 0
+			for _, p := range v.Participants {
+				names[p.ID] = p.Name
+			}
+			*v = model.Chat{Title: v.Title, Kind: v.Kind}
+		case *model.Message:
+			n++
+			ids[v.ID] = model.MessageID(strconv.Itoa(n))
+			v.ID, v.ReplyTo = ids[v.ID], ids[v.ReplyTo]
+			v.Sender = model.ParticipantID(names[v.Sender])
+			v.Time, v.EditedAt = ts(v.Time), ts(v.EditedAt)
+			v.Source, v.Quote = model.Pos{}, nil
+			if v.Kind == model.KindDeleted || v.Kind == model.KindViewOnce {
+				v.Kind = model.KindText
+			}
+			for i := range v.Reactions {
+				r := &v.Reactions[i]
+				r.Sender, r.Time = model.ParticipantID(names[r.Sender]), ts(r.Time)
+			}
+			for i := range v.Attachments {
+				a := &v.Attachments[i]
+				a.Path = ""
+				if a.Missing {
+					a.Missing, a.Omitted = false, true
+				}
+				if a.Kind == model.MediaImage {
+					a.MIME = ""
+					if a.Omitted {
+						a.Name = ""
+					}
+				}
+			}
+			for i := range v.Contacts {
+				v.Contacts[i].VCard = ""
+			}
+			if v.Poll != nil {
+				v.Poll.Multiple = false
+				for i := range v.Poll.Options {
+					v.Poll.Options[i].Voters = nil
+				}
+			}
+			if v.Location != nil {
+				v.Location.URL = ""
+			}
+			if v.Call != nil {
+				v.Call.Video = false
+			}
+			if e := v.Event; e != nil {
+				if !slices.Contains(keptEvents, e.Type) {
+					e.Type = model.EventOther
+				}
+				e.Actor = model.ParticipantID(names[e.Actor])
+				for i, t := range e.Targets {
+					e.Targets[i] = model.ParticipantID(names[t])
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,324 @@
+package whatsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/chatferry/chatferry/model"
+)
+
+// shapeSample is how much of a transcript the header shape is inferred
+// from: the most common header layout among its first lines.
+const (
+	shapeSampleLines = 20000
+	shapeSampleBytes = 2 << 20
+	maxShapes        = 64
+)
+
+// minBackSteps is how many more steps back in time one date order must
+// cause than the other before chronology outweighs the date layout: a
+// transcript is not always in time order, so one step decides nothing.
+const minBackSteps = 3
+
+// maxAuthors bounds the distinct senders of one chat (a WhatsApp group
+// holds at most 1,024 members; renamed contacts add a few more).
+const maxAuthors = 50000
+
+// author is what the first pass learns about one sender's name.
+type author struct {
+	name       string
+	plain      int // ordinary messages
+	youDeleted int // "You deleted this message": the exporting user
+	id         model.ParticipantID
+}
+
+// analysis is what the first pass over a transcript learns; the second
+// pass reads the messages with it.
+type analysis struct {
+	shape    shape
+	hasShape bool
+	enc      encoding
+	order    dateOrder
+	basis    string // how the order was decided
+
+	lines    int // lines in the file
+	records  int // header lines
+	preamble int // lines before the first header
+
+	authors map[string]*author // by clean name
+	byOrder []*author          // in order of first appearance
+	me      *author
+
+	group        bool
+	subject      string // the last group subject the events name
+	noticeAuthor string // the name iOS puts before the end-to-end notice
+
+	dates    dateStats
+	cutLine  int  // a last line that was cut off, 0 if none
+	cutDrop  bool // the cut-off line is a partial header and is left out
+	warnings []model.Warning
+	display  string
+	scratch  []byte
+}
+
+// dateStats collects what decides the date order.
+type dateStats struct {
+	max       [3]int
+	over12    [2]int // headers whose first / second field exceeds 12
+	firstOver [2]int // the first line where it does
+	unpadded  bool   // a one-digit day or month field
+	back      [4]int // backward steps in time, per dateOrder
+	invalid   [4]int // dates that do not exist, per dateOrder
+	firstBad  [4]int
+	changes   [2]int // how often the first / second field changed
+	have      bool
+	prev      [4]int64 // the previous header's instant, per dateOrder (-1 if invalid)
+	prevF     [3]int
+	oddHours  int // 12-hour times outside 1–12
+	firstOdd  int
+}
+
+// sniffShape returns the most common header shape in the first lines of
+// the transcript.
+func sniffShape(lr *lineReader) (shape, bool, error) {
+	counts := map[shape]int{}
+	var order []shape
+	var h header
+	read := 0
+	for n := 0; n < shapeSampleLines && read < shapeSampleBytes; n++ {
+		line, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return shape{}, false, err
+		}
+		read += len(line) + 1
+		if scanHeader(line, &h) != isHeader {
+			continue
+		}
+		if _, ok := counts[h.shape]; !ok {
+			if len(counts) == maxShapes {
+				continue
+			}
+			order = append(order, h.shape)
+		}
+		counts[h.shape]++
+	}
+	best, top := shape{}, 0
+	for _, s := range order {
+		if counts[s] > top {
+			best, top = s, counts[s]
+		}
+	}
+	return best, top > 0, nil
+}
+
+// analyze is the first pass: it reads every line once and learns the
+// date order, the senders, the chat's kind and where the file is cut.
+func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, error) {
+	a := &analysis{authors: map[string]*author{}, display: t.display}
+	lr, f, err := t.open()
+	if err != nil {
+		return nil, err
+	}
+	a.enc = t.enc
+	a.shape, a.hasShape, err = sniffShape(lr)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	if !a.hasShape {
+		return a, nil
+	}
+	lr, f, err = t.open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var h header
+	var scratch []byte
+	var last []byte
+	lastScan := notHeader
+	for {
+		line, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, t.fail(lr.line, err)
+		}
+		if lr.line&0xFFF == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		st := scanHeader(line, &h)
+		if lr.cut {
+			last, lastScan = append(last[:0], line...), st
+		}
+		if st != isHeader || h.shape != a.shape {
+			if a.records == 0 {
+				a.preamble++
+			}
+			continue
+		}
+		a.records++
+		a.dates.add(&h, lr.line)
+		scratch = a.firstLine(line[h.body:], scratch)
+		if len(a.authors) > maxAuthors {
+			return nil, t.fail(lr.line, fmt.Errorf("more than %d different senders: this does not look like one chat", maxAuthors))
+		}
+	}
+	a.lines = lr.line
+	if lr.cut {
+		switch {
+		case lastScan == partHeader:
+			a.cutLine, a.cutDrop = a.lines, true
+			if a.records > 0 && a.preamble == a.lines {
+				a.preamble--
+			}
+		case incompleteRune(last):
+			a.cutLine = a.lines
+		}
+	}
+	if err := a.decide(opts); err != nil {
+		return nil, t.fail(0, err)
+	}
+	return a, nil
+}
+
+// firstLine learns from the first line of a record: its sender, whether
+// the exporting user wrote it, and what a system line says about the chat.
+func (a *analysis) firstLine(body, scratch []byte) []byte {
+	class, name, text := split(body, a)
+	if class == classSystem {
+		a.learnEvent(body)
+		return scratch
+	}
+	clean := name
+	if !isClean(name) {
+		scratch = cleanName(scratch[:0], name)
+		clean = scratch
+	}
+	au := a.authors[string(clean)]
+	key := ""
+	if au != nil {
+		key = au.name
+	} else {
+		key = string(clean)
+	}
+	if au == nil {
+		if class == classNotice {
+			a.learnNotice(key, text)
+			return scratch
+		}
+		au = &author{name: key}
+		a.authors[key] = au
+		a.byOrder = append(a.byOrder, au)
+	}
+	switch class {
+	case classNotice:
+		a.learnNotice(key, text)
+	case classUser:
+		au.plain++
+		if t, _ := openingMarks(text); mayBeDeleted(t) && deleted(string(t)) == 2 {
+			au.youDeleted++
+		}
+	}
+	return scratch
+}
+
+// known reports whether name has an entry among the senders.
+func (a *analysis) known(name []byte) bool {
+	if isClean(name) {
+		return a.authors[string(name)] != nil
+	}
+	a.scratch = cleanName(a.scratch[:0], name)
+	return a.authors[string(a.scratch)] != nil
+}
+
+// learnNotice notes the name iOS puts before the end-to-end notice, which
+// is the chat's name.
+func (a *analysis) learnNotice(name string, text []byte) {
+	t, _ := openingMarks(text)
+	if a.noticeAuthor == "" && classifyEvent(string(t)).typ == model.EventEncryption {
+		a.noticeAuthor = name
+	}
+}
+
+func (a *analysis) learnEvent(body []byte) {
+	ev := classifyEvent(cleanText(body))
+	if ev.group {
+		a.group = true
+	}
+	if ev.subject != "" {
+		a.subject = ev.subject
+	}
+}
+
+// cleanText returns a system line without its invisible marks, for
+// matching.
+func cleanText(b []byte) string {
+	return string(appendVisible(make([]byte, 0, len(b)), b))
+}
+
+// noticeIsSystem decides rule 5 of split for a name: its marked notices
+// are system events when the name is the chat's or never sends an
+// ordinary message.
+func (a *analysis) noticeIsSystem(key string, au *author, titleKey string) bool {
+	return au == nil || au.plain == 0 || key == titleKey
+}
+
+// add learns from one header.
+func (d *dateStats) add(h *header, line int) {
+	for i := 0; i < 3; i++ {
+		d.max[i] = max(d.max[i], h.f[i])
+	}
+	for i := 0; i < 2; i++ {
+		if h.f[i] > 12 {
+			if d.over12[i] == 0 {
+				d.firstOver[i] = line
+			}
+			d.over12[i]++
+		}
+		if h.w[i] == 1 {
+			d.unpadded = true
+		}
+	}
+	hour, odd := h.hour24()
+	if odd {
+		if d.oddHours == 0 {
+			d.firstOdd = line
+		}
+		d.oddHours++
+	}
+	secs := int64(hour*3600 + h.min*60 + h.sec)
+	for _, o := range []dateOrder{orderDMY, orderMDY, orderYMD} {
+		y, m, day, ok := h.date(o)
+		if !ok {
+			if d.invalid[o] == 0 {
+				d.firstBad[o] = line
+			}
+			d.invalid[o]++
+			d.prev[o] = -1
+			continue
+		}
+		at := int64((y*13+m)*32+day)*86400 + secs
+		if d.have && d.prev[o] >= 0 && at < d.prev[o] {
+			d.back[o]++
+		}
+		d.prev[o] = at
+	}
+	if d.have {
+		for i := 0; i < 2; i++ {
+			if h.f[i] != d.prevF[i] {
+				d.changes[i]++
+			}
+		}
+	}
+	d.prevF = h.f
+	d.have = true
+}

@@ -1,0 +1,438 @@
+package whatsapp
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/chatferry/chatferry/model"
+)
+
+// suffixIndex finds which of many phrases a text ends with, by looking up
+// the text's last four bytes first.
+type suffixIndex map[string][]suffixEntry
+
+type suffixEntry struct {
+	phrase string
+	kind   model.MediaKind
+}
+
+func (x suffixIndex) add(phrase string, kind model.MediaKind) {
+	k := phrase[len(phrase)-4:]
+	x[k] = append(x[k], suffixEntry{phrase, kind})
+}
+
+func (x suffixIndex) match(s string) (suffixEntry, bool) {
+	if len(s) < 4 {
+		return suffixEntry{}, false
+	}
+	for _, e := range x[s[len(s)-4:]] {
+		if strings.HasSuffix(s, e.phrase) {
+			return e, true
+		}
+	}
+	return suffixEntry{}, false
+}
+
+var (
+	omittedIndex = func() suffixIndex {
+		x := suffixIndex{}
+		for kind, list := range omittedPhrases {
+			for _, p := range list {
+				for _, v := range variants(p) {
+					x.add(v, kind)
+				}
+			}
+		}
+		return x
+	}()
+	mediaOmittedSet  = setOf(mediaOmitted)
+	fileAttachedSet  = setOf(lowerAll(fileAttached))
+	deletedSet       = setOf(deletedPhrases)
+	youDeletedSet    = setOf(youDeleted)
+	liveLocationSet  = setOf(liveLocation)
+	videoNoteOmitted = "<Video note omitted>"
+)
+
+func setOf(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, s := range list {
+		for _, v := range variants(s) {
+			m[v] = true
+		}
+	}
+	return m
+}
+
+// plainSpaces returns s with no-break and narrow no-break spaces as plain
+// spaces, for matching phrases that some languages write with them.
+func plainSpaces(s string) string {
+	if !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
+		return s
+	}
+	return wideSpaces.Replace(s)
+}
+
+var wideSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
+
+func lowerAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// trimMarks removes spaces and direction marks around s.
+func trimMarks(s string) string {
+	for {
+		switch {
+		case len(s) > 0 && (s[0] == ' ' || s[0] == '\t'):
+			s = s[1:]
+		case len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t'):
+			s = s[:len(s)-1]
+		case strings.HasPrefix(s, "\u200e") || strings.HasPrefix(s, "\u200f") || strings.HasPrefix(s, "\u202f"):
+			s = s[3:]
+		case strings.HasSuffix(s, "\u200e") || strings.HasSuffix(s, "\u200f") || strings.HasSuffix(s, "\u202f"):
+			s = s[:len(s)-3]
+		case strings.HasPrefix(s, "\u00a0"):
+			s = s[2:]
+		case strings.HasSuffix(s, "\u00a0"):
+			s = s[:len(s)-2]
+		default:
+			return s
+		}
+	}
+}
+
+// deletedIndex finds deletion notices by their last four bytes.
+var deletedIndex = func() suffixIndex {
+	x := suffixIndex{}
+	for _, list := range [][]string{deletedPhrases, youDeleted} {
+		for _, p := range list {
+			for _, v := range variants(p) {
+				x.add(v, "")
+			}
+		}
+	}
+	return x
+}()
+
+// mayBeDeleted is a cheap test that t could be a deletion notice.
+func mayBeDeleted(t []byte) bool {
+	for len(t) > 0 && (t[len(t)-1] == ' ' || t[len(t)-1] == '.') {
+		t = t[:len(t)-1]
+	}
+	if len(t) >= 3 && string(t[len(t)-3:]) == "。" {
+		t = t[:len(t)-3]
+	}
+	if len(t) < 8 || len(t) > 160 {
+		return false
+	}
+	_, ok := deletedIndex[string(t[len(t)-4:])]
+	return ok || hasWideSpace(t)
+}
+
+// deleted returns 1 for "This message was deleted", 2 for "You deleted
+// this message" (any language seen, with or without the final period),
+// and 0 otherwise.
+func deleted(s string) int {
+	if len(s) < 8 || len(s) > 160 {
+		return 0
+	}
+	s = strings.TrimSuffix(strings.TrimSuffix(trimMarks(s), "."), "。")
+	e, ok := deletedIndex.match(s)
+	if !ok {
+		if !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
+			return 0
+		}
+		s = plainSpaces(s)
+	} else if len(e.phrase) != len(s) {
+		return 0
+	}
+	switch {
+	case deletedSet[s]:
+		return 1
+	case youDeletedSet[s]:
+		return 2
+	}
+	return 0
+}
+
+// omitted recognises a placeholder for media left out of the export:
+// Android's "<Media omitted>" and iOS's "image omitted" (after an optional
+// document name, which is returned as prefix).
+func omitted(s string) (prefix string, kind model.MediaKind, ok bool) {
+	s = strings.TrimRight(s, " ")
+	if len(s) < 4 {
+		return "", "", false
+	}
+	if s[0] == '<' && s[len(s)-1] == '>' && mediaOmittedSet[s] {
+		if s == videoNoteOmitted {
+			return "", model.MediaVideo, true
+		}
+		return "", model.MediaUnknown, true
+	}
+	e, ok := omittedIndex.match(s)
+	if !ok {
+		// A phrase with a no-break space inside still ends like itself.
+		if len(omittedIndex[s[len(s)-4:]]) == 0 || !hasWideSpace([]byte(s)) {
+			return "", "", false
+		}
+		s = plainSpaces(s)
+		if e, ok = omittedIndex.match(s); !ok {
+			return "", "", false
+		}
+	}
+	prefix = s[:len(s)-len(e.phrase)]
+	if prefix != "" {
+		r, _ := utf8.DecodeLastRuneInString(prefix)
+		if r != ' ' && r != '\u200e' && r != '\u200f' && r != '\u00a0' {
+			return "", "", false
+		}
+	}
+	return trimMarks(prefix), e.kind, true
+}
+
+// iosAttachment recognises "<attached: NAME>" in any language (also
+// Turkish "<NAME eklendi>" and the old "NAME <‎attached>") at the end of
+// the line, after an optional document name.
+func iosAttachment(s string) (prefix, name string, ok bool) {
+	s = strings.TrimRight(s, " ")
+	if !strings.HasSuffix(s, ">") {
+		return "", "", false
+	}
+	lt := strings.LastIndexByte(s, '<')
+	if lt < 0 {
+		return "", "", false
+	}
+	inner := trimMarks(s[lt+1 : len(s)-1])
+	prefix = s[:lt]
+	if c := strings.Index(inner, ": "); c > 0 {
+		label := trimMarks(inner[:c])
+		if len(label) > 40 || strings.ContainsAny(label, "<>:/.") {
+			return "", "", false
+		}
+		name = trimMarks(inner[c+2:])
+	} else if n, found := strings.CutSuffix(inner, " eklendi"); found {
+		name = trimMarks(n)
+	} else if inner == "attached" {
+		name, prefix = trimMarks(prefix), ""
+	} else {
+		return "", "", false
+	}
+	if !looksLikeFile(name) {
+		return "", "", false
+	}
+	return trimMarks(prefix), name, true
+}
+
+// androidAttachment recognises "NAME (file attached)" in the languages
+// seen.
+func androidAttachment(s string) (name, phrase string, ok bool) {
+	name, phrase, ok = parenthesised(s)
+	if !ok || !fileAttachedSet[strings.ToLower(phrase)] {
+		return "", "", false
+	}
+	return name, phrase, true
+}
+
+// parenthesised splits "NAME (PHRASE)" where NAME looks like a file name.
+func parenthesised(s string) (name, phrase string, ok bool) {
+	s = strings.TrimRight(s, " ")
+	if !strings.HasSuffix(s, ")") {
+		return "", "", false
+	}
+	open := strings.LastIndex(s, " (")
+	if open < 0 {
+		return "", "", false
+	}
+	name = trimMarks(s[:open])
+	phrase = s[open+2 : len(s)-1]
+	if !looksLikeFile(name) || len(phrase) > 60 {
+		return "", "", false
+	}
+	return name, phrase, true
+}
+
+// looksLikeFile reports whether name has a short extension and no path.
+func looksLikeFile(name string) bool {
+	dot := strings.LastIndexByte(name, '.')
+	if dot <= 0 || len(name)-dot-1 < 1 || len(name)-dot-1 > 5 || len(name) > 255 {
+		return false
+	}
+	for _, c := range name[dot+1:] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return !strings.ContainsAny(name, "/\\\n")
+}
+
+// call recognises a missed call record.
+func call(s string) (model.Call, bool) {
+	if len(s) < 10 || len(s) > 120 {
+		return model.Call{}, false
+	}
+	s = trimMarks(s)
+	if len(s) == 0 || !callStarts[s[0]] {
+		return model.Call{}, false
+	}
+	s = plainSpaces(s)
+	for _, c := range callPhrases {
+		if strings.HasPrefix(s, c.text) {
+			rest := s[len(c.text):]
+			if rest == "" || rest[0] == '.' || rest[0] == ' ' {
+				return model.Call{Video: c.video, Missed: true}, true
+			}
+		}
+	}
+	return model.Call{}, false
+}
+
+var callStarts = func() (set [256]bool) {
+	for _, c := range callPhrases {
+		set[c.text[0]] = true
+	}
+	return set
+}()
+
+// mapsLocation recognises "LABEL: https://maps.google.com/?q=LAT,LON" (the
+// label is "location", "Location", "Standort" …) and iOS places
+// "NAME (ADDRESS): https://foursquare.com/v/…".
+func mapsLocation(s string) (model.Location, bool) {
+	if len(s) > 400 || !strings.Contains(s, "://") {
+		return model.Location{}, false
+	}
+	s = trimMarks(s)
+	c := strings.Index(s, ": https://")
+	if c <= 0 || strings.ContainsAny(s[c+2:], " \n") {
+		return model.Location{}, false
+	}
+	label, link := s[:c], s[c+2:]
+	if strings.HasPrefix(link, "https://foursquare.com/") {
+		loc := model.Location{URL: link, Name: label}
+		if open := strings.LastIndex(label, " ("); open > 0 && strings.HasSuffix(label, ")") {
+			loc.Name, loc.Address = label[:open], label[open+2:len(label)-1]
+		}
+		return loc, true
+	}
+	if utf8.RuneCountInString(label) > 20 || strings.Count(label, " ") > 1 {
+		return model.Location{}, false
+	}
+	return coordinates(link)
+}
+
+// coordinates reads a Google Maps link with "q=LAT,LON".
+func coordinates(link string) (model.Location, bool) {
+	if !strings.HasPrefix(link, "https://maps.google.com/") {
+		return model.Location{}, false
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return model.Location{}, false
+	}
+	lat, lon, ok := strings.Cut(u.Query().Get("q"), ",")
+	if !ok {
+		return model.Location{}, false
+	}
+	la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+	lo, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+	if err1 != nil || err2 != nil || la < -90 || la > 90 || lo < -180 || lo > 180 {
+		return model.Location{}, false
+	}
+	return model.Location{Latitude: la, Longitude: lo, URL: link}, true
+}
+
+// foursquare recognises Android's three-line place: name, address, link.
+func foursquare(text string) (model.Location, bool) {
+	if !strings.Contains(text, "\nhttps://foursquare.com/") {
+		return model.Location{}, false
+	}
+	lines := strings.Split(text, "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[2], "https://foursquare.com/") || strings.Contains(lines[2], " ") {
+		return model.Location{}, false
+	}
+	return model.Location{Name: lines[0], Address: lines[1], URL: lines[2]}, true
+}
+
+// poll reads "POLL:\nQUESTION\nOPTION: TEXT (N votes)…".
+func poll(text string) (*model.Poll, bool) {
+	rest, ok := strings.CutPrefix(text, "POLL:\n")
+	if !ok {
+		return nil, false
+	}
+	lines := strings.Split(rest, "\n")
+	p := &model.Poll{Question: lines[0]}
+	for _, l := range lines[1:] {
+		opt, ok := strings.CutPrefix(l, "OPTION: ")
+		if !ok {
+			return nil, false
+		}
+		o := model.PollOption{Text: opt}
+		if open := strings.LastIndex(opt, " ("); open >= 0 && strings.HasSuffix(opt, ")") {
+			count := opt[open+2 : len(opt)-1]
+			if n, unit, ok := strings.Cut(count, " "); ok && (unit == "vote" || unit == "votes") {
+				if v, err := strconv.Atoi(n); err == nil && v >= 0 {
+					o.Text, o.Votes = opt[:open], v
+				}
+			}
+		}
+		p.Options = append(p.Options, o)
+	}
+	if len(p.Options) == 0 {
+		return nil, false
+	}
+	return p, true
+}
+
+// edited strips the "<This message was edited>" that ends an edited
+// message.
+func edited(text string) (string, bool) {
+	if !strings.HasSuffix(text, ">") {
+		return text, false
+	}
+	for _, s := range editedSuffixes {
+		if t, ok := strings.CutSuffix(text, s); ok {
+			return strings.TrimRight(t, " "), true
+		}
+	}
+	return text, false
+}
+
+// mediaKindOf infers an attachment's kind from WhatsApp's file names
+// (IMG-…, PTT-…, 00000035-PHOTO-…) and, failing that, its MIME type.
+func mediaKindOf(name, mime string) model.MediaKind {
+	upper := strings.ToUpper(name)
+	switch {
+	case strings.HasSuffix(upper, ".VCF"):
+		return model.MediaContact
+	case strings.HasPrefix(upper, "STK-") || strings.Contains(upper, "-STICKER-"):
+		return model.MediaSticker
+	case strings.HasPrefix(upper, "PTT-"):
+		return model.MediaVoice
+	case strings.Contains(upper, "-GIF-"):
+		return model.MediaGIF
+	case strings.HasPrefix(upper, "IMG-") || strings.Contains(upper, "-PHOTO-"):
+		return model.MediaImage
+	case strings.HasPrefix(upper, "VID-") || strings.Contains(upper, "-VIDEO-"):
+		return model.MediaVideo
+	case strings.HasPrefix(upper, "AUD-") || strings.Contains(upper, "-AUDIO-"):
+		if strings.HasSuffix(upper, ".OPUS") {
+			return model.MediaVoice
+		}
+		return model.MediaAudio
+	}
+	switch {
+	case strings.HasPrefix(mime, "image/"):
+		return model.MediaImage
+	case strings.HasPrefix(mime, "video/"):
+		return model.MediaVideo
+	case strings.HasPrefix(mime, "audio/"):
+		return model.MediaAudio
+	case mime == "text/vcard":
+		return model.MediaContact
+	}
+	return model.MediaDocument
+}
