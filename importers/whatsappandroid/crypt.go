@@ -171,7 +171,10 @@ type backupKey struct {
 	Root []byte
 }
 
-var hexDigits = strings.Repeat("[0-9a-fA-F]", 64)
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s + s) // doubled: an odd count is still hex digits
+	return s != "" && err == nil
+}
 
 // parseKey reads --key: 64 hex digits, or the path of a key file (the
 // 158-byte `key` of crypt12/14, the `encrypted_backup.key` of crypt15, or
@@ -182,8 +185,8 @@ func parseKey(arg string) (backupKey, error) {
 	}
 	f, err := os.Open(arg)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) && len(arg) >= 32 && !strings.ContainsAny(arg, `/\.`) {
-			return backupKey{}, fmt.Errorf("--key: %q is neither a key file nor 64 hex digits", arg)
+		if digits := strings.Join(strings.Fields(arg), ""); errors.Is(err, os.ErrNotExist) && isHex(digits) {
+			return backupKey{}, fmt.Errorf("--key: %d hex digits given; an end-to-end backup key has 64 (and no file %q exists)", len(digits), arg)
 		}
 		return backupKey{}, fmt.Errorf("--key: %w", err)
 	}

@@ -182,6 +182,7 @@ func TestParseKey(t *testing.T) {
 		{"hex with spaces", testRootKey[:32] + " " + testRootKey[32:], true, false},
 		{"hex file", hexFile, true, false},
 		{"short hex", testRootKey[:62], false, true},
+		{"odd hex", testRootKey[:63], false, true},
 		{"missing file", filepath.Join(dir, "nope"), false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -302,7 +302,11 @@ func (r *reader) databaseFile(name string) (string, error) {
 	}
 	keyArg := r.opts.Values.Get("key")
 	if keyArg == "" {
-		return "", fmt.Errorf("%s: %w (the key file, or the 64 hex digits of an end-to-end backup)", r.src.Display(name), ErrNeedKey)
+		err := fmt.Errorf("%w (the key file, or the 64 hex digits of an end-to-end backup)", ErrNeedKey)
+		if r.src.Kind != importers.File {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		return "", err
 	}
 	key, err := parseKey(keyArg)
 	if err != nil {
@@ -318,7 +322,10 @@ func (r *reader) databaseFile(name string) (string, error) {
 		r.meta["app_version"] = h.AppVersion
 	}
 	if err := decryptBackup(r.ctx, f, info.Size(), head, key, r.plain.f, importers.DefaultLimits.MaxUnpacked); err != nil {
-		return "", fmt.Errorf("%s: %w", r.src.Display(name), err)
+		if r.src.Kind == importers.File {
+			return "", err // the caller names the file
+		}
+		return "", fmt.Errorf("%s: %w", name, err)
 	}
 	return r.plain.finish()
 }
