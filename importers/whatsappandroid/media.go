@@ -2,6 +2,7 @@ package whatsappandroid
 
 import (
 	"io/fs"
+	"os"
 	"path"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 // attachments are then marked Omitted, not Missing.
 type mediaRoot struct {
 	fsys fs.FS
+	root *os.Root // --media, closed with the reader
 }
 
 // find returns the path inside the media folder of a file the database

@@ -212,8 +212,7 @@ func (r *reader) open() error {
 		if err != nil {
 			return fmt.Errorf("--media: %w", err)
 		}
-		r.media = &mediaRoot{fsys: root.FS()}
-		// the os.Root is closed with the process; it holds one descriptor
+		r.media = &mediaRoot{fsys: root.FS(), root: root}
 	}
 	dbPath, err := r.databaseFile(name)
 	if err != nil {
@@ -499,6 +498,9 @@ func (r *reader) Close() error {
 	}
 	if c, ok := r.schema.(interface{ closeSchema() }); ok {
 		c.closeSchema()
+	}
+	if r.media != nil && r.media.root != nil {
+		r.media.root.Close() // like the source, media are read before the reader closes
 	}
 	err := r.db.close()
 	if perr := r.plain.remove(); err == nil {
