@@ -24,7 +24,7 @@ func (s *legacy) name() string { return "legacy" }
 
 func (s *legacy) count(ctx context.Context) int64 {
 	var n int64
-	s.d.conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE key_remote_jid <> '-1'").Scan(&n)
+	s.d.conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE key_remote_jid NOT IN ('-1', 'status@broadcast')").Scan(&n)
 	return n
 }
 

@@ -32,7 +32,8 @@ func (s *modern) name() string { return "modern" }
 
 func (s *modern) count(ctx context.Context) int64 {
 	var n int64
-	s.d.conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM message WHERE chat_row_id > 0").Scan(&n)
+	s.d.conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM message WHERE chat_row_id > 0 AND chat_row_id NOT IN
+		(SELECT c._id FROM chat c JOIN jid j ON j._id = c.jid_row_id WHERE j.user = 'status' AND j.server = 'broadcast')`).Scan(&n)
 	return n
 }
 
@@ -183,10 +184,8 @@ func (c *modernChat) collectParticipants(ctx context.Context) error {
 	queries := []string{fmt.Sprintf(unnamed, "m") + " FROM message m WHERE m.chat_row_id = ?1 AND m.message_type NOT IN (7, 99)",
 		"SELECT m.sender_jid_row_id FROM message m WHERE m.chat_row_id = ?1 AND m.message_type = 7 AND m.sender_jid_row_id > 0"}
 	queries[0] = "SELECT " + queries[0]
-	if d.has("message_add_on", "chat_row_id", "sender_jid_row_id", "from_me") {
-		// add-ons carry their chat, and WhatsApp indexes it
-		queries = append(queries, "SELECT "+fmt.Sprintf(unnamed, "a")+" FROM message_add_on a WHERE a.chat_row_id = ?1")
-	} else if d.has("message_add_on", "parent_message_row_id", "sender_jid_row_id", "from_me") {
+	if d.has("message_add_on", "parent_message_row_id", "sender_jid_row_id", "from_me") {
+		// reactions and votes by their message's chat, as they are read
 		queries = append(queries, "SELECT "+fmt.Sprintf(unnamed, "a")+` FROM message p
 			CROSS JOIN message_add_on a ON a.parent_message_row_id = p._id WHERE p.chat_row_id = ?1`)
 	}

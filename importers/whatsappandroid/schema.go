@@ -36,8 +36,11 @@ func chooseSchema(ctx context.Context, r *reader) (schema, error) {
 	case legacy:
 		return newLegacy(r), nil
 	}
-	return nil, &importers.NotRecognisedError{Path: r.src.Display(r.name),
-		Reason: "an SQLite database without WhatsApp's message tables (message or messages)"}
+	reason := "an SQLite database without WhatsApp's message tables (message or messages)"
+	if d.has("wa_contacts") {
+		reason = "this is WhatsApp's contact database (wa.db): give it as --contacts-db beside msgstore.db"
+	}
+	return nil, &importers.NotRecognisedError{Path: r.src.Display(r.name), Reason: reason}
 }
 
 // findMe finds the owner's jid where the database gives it away: a group

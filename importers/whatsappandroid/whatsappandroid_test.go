@@ -84,6 +84,38 @@ func TestRejects(t *testing.T) {
 	importertest.RunRejects(t, Name, fixture("other/other.db"), "testdata/not-whatsapp.sql")
 }
 
+func TestContactsDatabaseIsNotTheInput(t *testing.T) {
+	f, _ := importers.Lookup(Name)
+	_, err := f.Open(context.Background(), importertest.OpenSource(t, fixture("modern/wa.db")), importers.Options{})
+	if !errors.Is(err, importers.ErrNotRecognised) || !strings.Contains(err.Error(), "--contacts-db") {
+		t.Errorf("wa.db as input: %v, want a hint at --contacts-db", err)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	f, _ := importers.Lookup(Name)
+	r, err := f.Open(context.Background(), importertest.OpenSource(t, fixture("legacy/msgstore.db")), importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, ok := r.(importers.Progresser)
+	if !ok {
+		t.Fatal("the reader reports no progress")
+	}
+	if done, total := p.Progress(); done != 0 || total != 12 {
+		t.Errorf("progress %d of %d before reading, want 0 of 12", done, total)
+	}
+	for {
+		if _, err := r.Next(); err != nil {
+			break
+		}
+	}
+	if done, _ := p.Progress(); done != 12 {
+		t.Errorf("%d messages done, want 12", done)
+	}
+}
+
 func TestDetect(t *testing.T) {
 	for _, tc := range []struct {
 		name string
