@@ -387,6 +387,29 @@ func TestWriteAheadLog(t *testing.T) {
 		t.Fatalf("no write-ahead log: %v", err)
 	}
 	before, _ := os.ReadFile(db)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+
+	// The private copy is readable by its owner only, and goes with Close.
+	f, _ := importers.Lookup(Name)
+	r, err := f.Open(context.Background(), importertest.OpenSource(t, db), importers.Options{TZ: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copies, _ := filepath.Glob(filepath.Join(tmp, "chatferry-msgstore-*"))
+	for _, c := range copies {
+		if fi, err := os.Stat(c); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v, want 0600", c, fi.Mode().Perm())
+		}
+	}
+	if len(copies) == 0 {
+		t.Error("no private copy was made of a database with a write-ahead log")
+	}
+	r.Close()
+	if left, _ := filepath.Glob(filepath.Join(tmp, "chatferry-msgstore-*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+
 	msgs := messagesByID(items(t, db, nil))
 	if m := msgs["m500"]; m == nil || m.Text != "Only in the log" {
 		t.Error("the message in the write-ahead log was not read")
