@@ -59,7 +59,7 @@ func (s *modern) listChats(ctx context.Context) ([]chatRef, error) {
 	if s.hasCallLog {
 		calls = " OR EXISTS (SELECT 1 FROM call_log l WHERE l.jid_row_id = c.jid_row_id)"
 		if s.d.has("call_log", "group_jid_row_id") {
-			calls += " OR EXISTS (SELECT 1 FROM call_log l WHERE l.group_jid_row_id = c.jid_row_id)"
+			calls += " OR (j.server = 'g.us' AND EXISTS (SELECT 1 FROM call_log l WHERE l.group_jid_row_id = c.jid_row_id))"
 		}
 	}
 	rows, err := s.d.conn.QueryContext(ctx, fmt.Sprintf(`SELECT c._id, c.jid_row_id, j.user, j.server, %s, %s
@@ -181,9 +181,10 @@ func (c *modernChat) collectParticipants(ctx context.Context) error {
 	// chat's messages first; without ORDER BY, UNION keeps only the
 	// distinct ids, not every row.
 	unnamed := "CASE WHEN %[1]s.sender_jid_row_id > 0 THEN %[1]s.sender_jid_row_id WHEN %[1]s.from_me = 0 THEN 0 END"
-	queries := []string{fmt.Sprintf(unnamed, "m") + " FROM message m WHERE m.chat_row_id = ?1 AND m.message_type NOT IN (7, 99)",
-		"SELECT m.sender_jid_row_id FROM message m WHERE m.chat_row_id = ?1 AND m.message_type = 7 AND m.sender_jid_row_id > 0"}
-	queries[0] = "SELECT " + queries[0]
+	queries := []string{
+		"SELECT " + fmt.Sprintf(unnamed, "m") + " FROM message m WHERE m.chat_row_id = ?1 AND m.message_type NOT IN (7, 99)",
+		"SELECT m.sender_jid_row_id FROM message m WHERE m.chat_row_id = ?1 AND m.message_type = 7 AND m.sender_jid_row_id > 0",
+	}
 	if d.has("message_add_on", "parent_message_row_id", "sender_jid_row_id", "from_me") {
 		// reactions and votes by their message's chat, as they are read
 		queries = append(queries, "SELECT "+fmt.Sprintf(unnamed, "a")+` FROM message p
@@ -337,9 +338,14 @@ func (c *modernChat) start(ctx context.Context) error {
 		}
 	}
 	if c.s.hasCallLog && c.ref.jidRow != 0 {
+		// a person's calls through WhatsApp's index on jid_row_id; a
+		// group's by group_jid_row_id
 		where := "jid_row_id = ?1"
-		if d.has("call_log", "group_jid_row_id") {
-			where = "group_jid_row_id = ?1 OR (jid_row_id = ?1 AND COALESCE(group_jid_row_id, 0) = 0)"
+		switch {
+		case c.ref.group && d.has("call_log", "group_jid_row_id"):
+			where = "group_jid_row_id = ?1"
+		case d.has("call_log", "group_jid_row_id"):
+			where = "jid_row_id = ?1 AND COALESCE(group_jid_row_id, 0) = 0"
 		}
 		q := fmt.Sprintf(`SELECT _id, from_me, jid_row_id, timestamp, %s, %s, %s FROM call_log
 			WHERE %s ORDER BY timestamp, _id`,
