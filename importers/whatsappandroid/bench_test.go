@@ -69,6 +69,43 @@ COMMIT;`, n-1, max(n/20, 1), max(n/20, 1))
 	return err
 }
 
+// generateLegacyDB writes n generated messages in the legacy layout over
+// 20 chats (10 direct, 10 groups) on top of testdata/legacy.sql: text,
+// every 25th a picture, every 10th a reply.
+func generateLegacyDB(path string, n int) error {
+	if err := buildDB(path, "testdata/legacy.sql"); err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	per := max(n/20, 1)
+	script := fmt.Sprintf(`
+BEGIN;
+WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < %[1]d)
+INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, status, data, timestamp, media_wa_type, media_mime_type,
+	media_size, media_name, remote_resource, quoted_row_id)
+SELECT 1000 + i,
+	CASE WHEN i / %[2]d < 10 THEN CAST(4915200000000 + i / %[2]d AS TEXT) || '@s.whatsapp.net'
+		ELSE CAST(4915200000000 + i / %[2]d AS TEXT) || '-1600000000@g.us' END,
+	i %% 3 = 0, 'K' || i, 0,
+	'Generated message number ' || i || ', long enough to look like a real one.', 1600000000000 + i * 1000,
+	CASE WHEN i %% 25 = 0 THEN '1' ELSE '0' END, CASE WHEN i %% 25 = 0 THEN 'image/jpeg' END, 100000,
+	CASE WHEN i %% 25 = 0 THEN 'IMG-' || i || '.jpg' END,
+	CASE WHEN i / %[2]d >= 10 AND i %% 3 <> 0 THEN CAST(4915300000000 + i %% 50 AS TEXT) || '@s.whatsapp.net' END,
+	CASE WHEN i %% 10 = 0 AND i > 0 THEN 1000 + i END
+FROM k;
+INSERT INTO messages_quotes (_id, key_remote_jid, key_from_me, key_id, data, remote_resource)
+SELECT m._id, m.key_remote_jid, p.key_from_me, p.key_id, p.data, p.remote_resource
+FROM messages m JOIN messages p ON p._id = m._id - 1
+WHERE m._id >= 1010 AND m.quoted_row_id IS NOT NULL;
+COMMIT;`, n-1, per)
+	_, err = db.Exec(script)
+	return err
+}
+
 var (
 	benchOnce sync.Once
 	benchDir  string
@@ -76,15 +113,15 @@ var (
 )
 
 // benchDB returns a generated database of n messages, made once per run.
-func benchDB(b *testing.B, n int) string {
+func benchDB(b *testing.B, n int, gen func(string, int) error, name string) string {
 	benchOnce.Do(func() { benchDir = filepath.Join(fixtures, "bench") })
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
-	p := filepath.Join(benchDir, fmt.Sprintf("msgstore-%d.db", n))
+	p := filepath.Join(benchDir, fmt.Sprintf("%s-%d.db", name, n))
 	if _, err := readHead(p); err != nil {
 		start := time.Now()
-		if err := generateDB(p, n); err != nil {
+		if err := gen(p, n); err != nil {
 			b.Fatal(err)
 		}
 		b.Logf("generated %d messages in %v", n, time.Since(start).Round(time.Millisecond))
@@ -97,9 +134,16 @@ func benchDB(b *testing.B, n int) string {
 // seen, sampled every 10,000 messages after a collection: a flat figure
 // across the two sizes shows that memory does not grow with the chat.
 func BenchmarkImport(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			p := benchDB(b, n)
+	for _, tc := range []struct {
+		name string
+		n    int
+		gen  func(string, int) error
+	}{
+		{"modern", 100_000, generateDB}, {"modern", 1_000_000, generateDB},
+		{"legacy", 1_000_000, generateLegacyDB},
+	} {
+		b.Run(fmt.Sprint(tc.name, "-", tc.n), func(b *testing.B) {
+			p := benchDB(b, tc.n, tc.gen, tc.name)
 			f, _ := importers.Lookup(Name)
 			var peak uint64
 			var msgs int
