@@ -261,7 +261,7 @@ func printSummary(out io.Writer, from, to, format string, rep *exporters.Report,
 		fmt.Fprintf(out, "  warning: %s\n", w)
 	}
 	if floating, ambiguous := rep.Zones(); floating > 0 {
-		fmt.Fprintf(out, "  times without a zone were read as %s (--tz)\n", zoneName(loc))
+		fmt.Fprintf(out, "  times without a zone were read as %s; --tz chooses another zone\n", zoneName(loc))
 		if ambiguous > 0 {
 			fmt.Fprintf(out, "  warning: %s fall in a daylight-saving change in %s: that wall-clock time was skipped or repeated, so the instant may be off by an hour\n",
 				plural(ambiguous, "message time"), zoneName(loc))
