@@ -7,6 +7,7 @@ package all
 import (
 	_ "github.com/chatferry/chatferry/exporters/canonicaljson"
 	_ "github.com/chatferry/chatferry/exporters/csv"
+	_ "github.com/chatferry/chatferry/exporters/html"
 	_ "github.com/chatferry/chatferry/exporters/markdown"
 	_ "github.com/chatferry/chatferry/exporters/signal"
 	_ "github.com/chatferry/chatferry/exporters/sqlite"
