@@ -15,7 +15,7 @@ type statements struct {
 	all []*stmt
 
 	findChat, chatDirTaken, insertChat        *stmt
-	chatsOfKind                               *stmt
+	chatsOfKind, anyOfKind                    *stmt
 	insertImport, countImport, insertWarn     *stmt
 	findPart, insertPart, updatePart          *stmt
 	insertMsg, findMsg                        *stmt
@@ -41,6 +41,7 @@ func prepareStatements(db *conn) (*statements, error) {
 		{&s.insertImport, `INSERT INTO imports(chat_id, run_id, title, format, source, time_precision, meta, messages)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 0)`},
 		{&s.chatsOfKind, `SELECT id, media_dir, title FROM chats WHERE kind = ? ORDER BY id`},
+		{&s.anyOfKind, `SELECT 1 FROM chats WHERE kind = ? LIMIT 1`},
 		{&s.countImport, `UPDATE imports SET messages = ? WHERE id = ?`},
 		{&s.insertWarn, `INSERT INTO chat_warnings(chat_id, run_id, code, text, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.findPart, `SELECT id, phone, me FROM participants WHERE chat_id = ? AND name = ?
@@ -132,8 +133,18 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 		return err
 	}
 	if !ok {
-		cs.pending = true
-		return nil
+		_, others, err := w.st.anyOfKind.row(string(c.Kind))
+		if err != nil {
+			return err
+		}
+		if others {
+			cs.pending = true
+			return nil
+		}
+		if err := w.insertChat(cs); err != nil { // nothing to compare with
+			return err
+		}
+		return w.setupChat(cs)
 	}
 	cs.id, cs.dir = row[0].(int64), asString(row[1])
 	if err := checkChatDir(cs.dir); err != nil {

@@ -527,6 +527,7 @@ func TestHeldMessagesOutliveTheirInput(t *testing.T) {
 	requireFTS5(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.db")
+	export(t, out, sampleItems(t), exporters.Options{}) // a direct chat to compare with
 	f, _ := exporters.Lookup("sqlite")
 	rep := &exporters.Report{}
 	w, err := f.New(&exporters.Target{Path: out}, exporters.Options{Report: rep, TZ: time.UTC})
@@ -561,8 +562,8 @@ func TestHeldMessagesOutliveTheirInput(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(mediaFiles(t, dir), "\n")
-	if want := "out-media/Zip chat/a.jpg " + sha("picture a"); got != want {
+	got := strings.Join(mediaFiles(t, filepath.Join(dir, "out-media", "Zip chat")), "\n")
+	if want := "a.jpg " + sha("picture a"); got != want {
 		t.Errorf("media files:\n%s\nwant %s", got, want)
 	}
 	db := openDB(t, out)
