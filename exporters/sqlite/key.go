@@ -31,21 +31,25 @@ const keySize = 20
 // The ordinal keeps two equal messages in the same minute ("ok", "ok")
 // apart; the time prefix keeps the unique index growing at its end.
 type keyMaker struct {
-	h       hash.Hash64
-	buf     []byte
-	ordinal map[[16]byte]uint32
-	newest  int64 // the latest minute seen
-	pruned  int64 // newest when the counts were last pruned
+	h   hash.Hash64
+	buf []byte
+
+	// The ordinals so far, by the day of their minute (see next).
+	days      map[int64]map[[16]byte]uint32
+	total     int   // counts kept
+	newestDay int64 // the latest day seen
+	day       int64 // the day of cur
+	cur       map[[16]byte]uint32
 }
 
 func newKeyMaker() *keyMaker {
-	return &keyMaker{h: fnv.New64a(), ordinal: map[[16]byte]uint32{}}
+	return &keyMaker{h: fnv.New64a(), days: map[int64]map[[16]byte]uint32{}}
 }
 
 // reset starts a new chat.
 func (k *keyMaker) reset() {
-	clear(k.ordinal)
-	k.newest, k.pruned = 0, 0
+	clear(k.days)
+	k.total, k.newestDay, k.cur = 0, 0, nil
 }
 
 // base returns the first 16 bytes of the key of m, sent by sender.
@@ -90,14 +94,12 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// Counts are kept for a week of messages: the counts of minutes more than
-// ordinalHorizon older than the newest message seen are forgotten once
-// more than pruneAt are kept, and past maxOrdinals even younger ones are,
-// so memory stays bounded and the map small enough to stay in the cache.
-var (
-	ordinalHorizon = int64(7 * 24 * 60) // minutes
-	pruneAt        = 1 << 13
-	maxOrdinals    = 1 << 18
+// Counts are kept by day, for the keepDays days before the newest
+// message seen, and for fewer when more than maxOrdinals would be kept:
+// memory stays bounded, and forgetting a day costs nothing.
+const (
+	keepDays    = 7
+	maxOrdinals = 1 << 18
 )
 
 // next returns the key of the next message of the chat with the given
@@ -108,36 +110,62 @@ var (
 // bump); only when its chat is converted again may that one message be
 // taken for the one it equals.
 func (k *keyMaker) next(base [16]byte, dst []byte) []byte {
-	minute := int64(binary.BigEndian.Uint64(base[:8]) ^ (1 << 63))
-	if minute > k.newest {
-		k.newest = minute
+	counts := k.counts(base)
+	n := counts[base] + 1
+	counts[base] = n
+	if n == 1 {
+		k.total++
 	}
-	if len(k.ordinal) >= pruneAt && k.newest-k.pruned > ordinalHorizon/8 {
-		k.prune(k.newest - ordinalHorizon)
-		k.pruned = k.newest
-		if len(k.ordinal) >= maxOrdinals {
-			k.prune(k.newest)
-		}
-	}
-	n := k.ordinal[base] + 1
-	k.ordinal[base] = n
 	return withOrdinal(dst, base, n)
 }
 
-// prune forgets the counts of minutes before oldest.
-func (k *keyMaker) prune(oldest int64) {
-	for b := range k.ordinal {
-		if int64(binary.BigEndian.Uint64(b[:8])^(1<<63)) < oldest {
-			delete(k.ordinal, b)
+// counts returns the counts of the day of base.
+func (k *keyMaker) counts(base [16]byte) map[[16]byte]uint32 {
+	day := floorDiv(int64(binary.BigEndian.Uint64(base[:8])^(1<<63)), 24*60)
+	if k.cur != nil && day == k.day {
+		return k.cur
+	}
+	m := k.days[day]
+	if m == nil {
+		m = map[[16]byte]uint32{}
+		k.days[day] = m
+		if day > k.newestDay || len(k.days) == 1 {
+			k.newestDay = day
+		}
+		k.prune(day)
+	}
+	k.cur, k.day = m, day
+	return m
+}
+
+// prune forgets the days before the last keepDays, and then the oldest
+// ones while more than maxOrdinals counts are kept; never the day in use.
+func (k *keyMaker) prune(inUse int64) {
+	for d, m := range k.days {
+		if d < k.newestDay-keepDays && d != inUse {
+			k.total -= len(m)
+			delete(k.days, d)
 		}
 	}
+	for k.total > maxOrdinals && len(k.days) > 1 {
+		oldest := k.newestDay
+		for d := range k.days {
+			if d != inUse {
+				oldest = min(oldest, d)
+			}
+		}
+		k.total -= len(k.days[oldest])
+		delete(k.days, oldest)
+	}
+	k.cur = nil
 }
 
 // bump gives key, in place, the next ordinal, and counts it.
 func (k *keyMaker) bump(base [16]byte, key []byte) {
 	n := binary.BigEndian.Uint32(key[16:]) + 1
-	if n > k.ordinal[base] {
-		k.ordinal[base] = n
+	counts := k.counts(base)
+	if n > counts[base] {
+		counts[base] = n
 	}
 	binary.BigEndian.PutUint32(key[16:], n)
 }
