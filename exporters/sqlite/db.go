@@ -175,6 +175,3 @@ func nullInt(n int64) driver.Value {
 	}
 	return n
 }
-
-// nullID stores a missing row id (0) as NULL.
-func nullID(id int64) driver.Value { return nullInt(id) }

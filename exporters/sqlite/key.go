@@ -8,9 +8,6 @@ import (
 	"github.com/chatferry/chatferry/model"
 )
 
-// keySize is the length of a message key.
-const keySize = 20
-
 // A message key identifies a message within its chat across runs, so
 // that converting a newer export of a chat adds only what is new. It is
 // made of what every export of the same message shows alike:
