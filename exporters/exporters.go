@@ -18,9 +18,7 @@ package exporters
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/chatferry/chatferry/importers"
@@ -131,10 +129,8 @@ type Format struct {
 // SupportOf returns how the format represents f.
 func (f *Format) SupportOf(feat model.Feature) Support { return f.Support[feat] }
 
-var (
-	mu      sync.RWMutex
-	formats = map[string]*Format{}
-)
+// registry holds the registered output formats.
+var registry = importers.NewRegistry("exporters", func(f *Format) string { return f.Name })
 
 // Register makes a format available by name. It panics if the name is
 // empty or taken, or the format lacks New or Layout.
@@ -142,34 +138,14 @@ func Register(f Format) {
 	if f.Name == "" || f.New == nil || f.Layout == 0 {
 		panic(fmt.Sprintf("exporters: Register of incomplete format %q", f.Name))
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := formats[f.Name]; dup {
-		panic("exporters: Register called twice for format " + f.Name)
-	}
-	formats[f.Name] = &f
+	registry.Add(f)
 }
 
 // Formats returns the registered formats sorted by name.
-func Formats() []*Format {
-	mu.RLock()
-	defer mu.RUnlock()
-	list := make([]*Format, 0, len(formats))
-	for _, f := range formats {
-		list = append(list, f)
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
-	return list
-}
+func Formats() []*Format { return registry.All() }
 
 // Names returns the registered format names, sorted.
-func Names() []string {
-	var names []string
-	for _, f := range Formats() {
-		names = append(names, f.Name)
-	}
-	return names
-}
+func Names() []string { return registry.Names() }
 
 // UnknownFormatError is returned by Lookup for a name nobody registered.
 type UnknownFormatError struct {
@@ -184,11 +160,8 @@ func (e *UnknownFormatError) Error() string {
 
 // Lookup returns the format registered under name.
 func Lookup(name string) (*Format, error) {
-	mu.RLock()
-	f := formats[name]
-	mu.RUnlock()
-	if f == nil {
-		return nil, &UnknownFormatError{Name: name, Known: Names()}
+	if f := registry.Get(name); f != nil {
+		return f, nil
 	}
-	return f, nil
+	return nil, &UnknownFormatError{Name: name, Known: Names()}
 }

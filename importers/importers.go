@@ -20,10 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/chatferry/chatferry/model"
@@ -93,10 +91,8 @@ type Format struct {
 	Open func(ctx context.Context, src *Source, opts Options) (Reader, error)
 }
 
-var (
-	mu      sync.RWMutex
-	formats = map[string]*Format{}
-)
+// registry holds the registered input formats.
+var registry = NewRegistry("importers", func(f *Format) string { return f.Name })
 
 // Register makes a format available by name. It panics if the name is
 // empty, taken, or the format lacks Detect or Open: those are programming
@@ -105,34 +101,14 @@ func Register(f Format) {
 	if f.Name == "" || f.Detect == nil || f.Open == nil {
 		panic("importers: Register of incomplete format " + strconv.Quote(f.Name))
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := formats[f.Name]; dup {
-		panic("importers: Register called twice for format " + f.Name)
-	}
-	formats[f.Name] = &f
+	registry.Add(f)
 }
 
 // Formats returns the registered formats sorted by name.
-func Formats() []*Format {
-	mu.RLock()
-	defer mu.RUnlock()
-	list := make([]*Format, 0, len(formats))
-	for _, f := range formats {
-		list = append(list, f)
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
-	return list
-}
+func Formats() []*Format { return registry.All() }
 
 // Names returns the registered format names, sorted.
-func Names() []string {
-	var names []string
-	for _, f := range Formats() {
-		names = append(names, f.Name)
-	}
-	return names
-}
+func Names() []string { return registry.Names() }
 
 // UnknownFormatError is returned by Lookup for a name nobody registered.
 type UnknownFormatError struct {
@@ -147,13 +123,10 @@ func (e *UnknownFormatError) Error() string {
 
 // Lookup returns the format registered under name.
 func Lookup(name string) (*Format, error) {
-	mu.RLock()
-	f := formats[name]
-	mu.RUnlock()
-	if f == nil {
-		return nil, &UnknownFormatError{Name: name, Known: Names()}
+	if f := registry.Get(name); f != nil {
+		return f, nil
 	}
-	return f, nil
+	return nil, &UnknownFormatError{Name: name, Known: Names()}
 }
 
 // Detect returns the format that scores highest on src. No positive score,

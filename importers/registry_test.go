@@ -1,0 +1,34 @@
+package importers_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/chatferry/chatferry/importers"
+)
+
+func TestRegistry(t *testing.T) {
+	type format struct{ name string }
+	r := importers.NewRegistry("testers", func(f *format) string { return f.name })
+	if r.Names() != nil || len(r.All()) != 0 || r.Get("b") != nil {
+		t.Errorf("an empty registry lists %v", r.Names())
+	}
+	for _, n := range []string{"c", "a", "b"} {
+		r.Add(format{name: n})
+	}
+	if got := r.Names(); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("Names = %v, want sorted", got)
+	}
+	if f := r.Get("b"); f == nil || f.name != "b" {
+		t.Errorf("Get(b) = %v", f)
+	}
+	if f := r.Get("d"); f != nil {
+		t.Errorf("Get(d) = %v, want nil", f)
+	}
+	defer func() {
+		if p := recover(); p != "testers: Register called twice for format a" {
+			t.Errorf("adding a name twice: panic %v", p)
+		}
+	}()
+	r.Add(format{name: "a"})
+}
