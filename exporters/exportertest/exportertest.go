@@ -26,7 +26,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -303,25 +302,9 @@ func checkReadBack(t *testing.T, c Case, out string) {
 	want := norm(Input(t, c.Input, c.From)) // a fresh copy: Normalize mutates
 	got := norm(back)
 	if !bytes.Equal(want, got) {
-		t.Errorf("reading the output back with %s gives a different model:\n%s", c.ReadBack, diffLines(want, got))
+		t.Errorf("reading the output back with %s gives a different model (want: written, got: read back):\n%s",
+			c.ReadBack, importertest.FirstDiff(want, got))
 	}
-}
-
-func diffLines(want, got []byte) string {
-	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\n  wrote: %.400s\n  read:  %.400s", i+1, w, g)
-		}
-	}
-	return ""
 }
 
 // Listing renders an output file or folder as a txtar archive: text files

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/sqlite"
+	"github.com/chatferry/chatferry/importers/importertest"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -129,7 +130,7 @@ func TestIncremental(t *testing.T) {
 	}
 	rep := export(t, out, full, opts)
 	if l, w := logical(t, out), logical(t, fresh); l != w {
-		t.Errorf("updated archive differs from a fresh one:\n%s", firstDiff(w, l))
+		t.Errorf("updated archive differs from a fresh one:\n%s", importertest.FirstDiff([]byte(w), []byte(l)))
 	}
 	db := openDB(t, out)
 	if got := count(t, db, "SELECT count(*) FROM runs"); got != 2 {
@@ -152,7 +153,7 @@ func TestIncremental(t *testing.T) {
 		t.Errorf("counts changed:\n%s\n%s", c, got)
 	}
 	if got := dump(t, out); got != before {
-		t.Errorf("content changed:\n%s", firstDiff(before, got))
+		t.Errorf("content changed:\n%s", importertest.FirstDiff([]byte(before), []byte(got)))
 	}
 	if !hasNote(rep, "nothing new") {
 		t.Errorf("the report does not say that nothing was new: %q", rep.Notes())
@@ -171,7 +172,7 @@ func TestSameChatTwiceInOneRun(t *testing.T) {
 	both := append(older(sampleItems(t), 7), sampleItems(t)...)
 	export(t, out, both, opts)
 	if l, w := logical(t, out), logical(t, fresh); l != w {
-		t.Errorf("archive of both inputs differs from one of the newer:\n%s", firstDiff(w, l))
+		t.Errorf("archive of both inputs differs from one of the newer:\n%s", importertest.FirstDiff([]byte(w), []byte(l)))
 	}
 }
 
@@ -417,23 +418,6 @@ func hasNote(rep *exporters.Report, s string) bool {
 		}
 	}
 	return false
-}
-
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\n  want: %.300s\n  got:  %.300s", i+1, w, g)
-		}
-	}
-	return ""
 }
 
 func sha(s string) string { return fmt.Sprintf("%x", sha256.Sum256([]byte(s))) }

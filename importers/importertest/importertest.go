@@ -151,12 +151,13 @@ func Golden(t *testing.T, golden string, got []byte) {
 		t.Fatalf("%v (run the test with -update to create it, then review it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (review the change, then run with -update):\n%s", golden, firstDiff(want, got))
+		t.Errorf("output differs from %s (review the change, then run with -update):\n%s", golden, FirstDiff(want, got))
 	}
 }
 
-// firstDiff shows the first differing line of two outputs.
-func firstDiff(want, got []byte) string {
+// FirstDiff shows the first line in which two outputs differ, each side
+// cut to 300 bytes, for a test's failure message.
+func FirstDiff(want, got []byte) string {
 	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
 	for i := 0; i < max(len(wl), len(gl)); i++ {
 		var w, g string
