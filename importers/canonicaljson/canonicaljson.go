@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/importers/internal/jsonpos"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -97,7 +98,7 @@ const (
 // decoder on top.
 type stream struct {
 	f   fs.File
-	lt  *lineTracker
+	lt  *jsonpos.Tracker
 	dec *json.Decoder
 }
 
@@ -135,7 +136,7 @@ func (r *reader) openStream(skip int64) (*stream, error) {
 			}
 		}
 	}
-	lt := newLineTracker(br, line)
+	lt := jsonpos.NewTracker(br, line)
 	dec := json.NewDecoder(lt)
 	dec.DisallowUnknownFields()
 	return &stream{f: f, lt: lt, dec: dec}, nil
@@ -189,7 +190,7 @@ func (r *reader) fail(err error) (model.Item, error) {
 // errAt returns a *importers.ParseError at the line of offset off of s.
 func (r *reader) errAt(s *stream, off int64, format string, args ...any) error {
 	return &importers.ParseError{
-		Pos: model.Pos{File: r.src.Display(r.name), Line: s.lt.lineAt(off)},
+		Pos: model.Pos{File: r.src.Display(r.name), Line: s.lt.LineAt(off)},
 		Err: fmt.Errorf(format, args...),
 	}
 }
@@ -378,7 +379,7 @@ func (r *reader) skipValue(s *stream) error {
 			return nil
 		}
 		if depth%64 == 0 {
-			s.lt.lineAt(s.dec.InputOffset()) // let the tracker forget
+			s.lt.LineAt(s.dec.InputOffset()) // let the tracker forget
 		}
 	}
 }
@@ -509,7 +510,7 @@ func (r *reader) readMessage() (model.Item, error) {
 	if err != nil && !valueError(err) {
 		return r.fail(r.wrap(s, err))
 	}
-	line := s.lt.lineAt(off)
+	line := s.lt.LineAt(off)
 	pos := model.Pos{File: r.src.Display(r.name), Line: line}
 	if err != nil {
 		// The decoder consumed the whole value: report it and go on.

@@ -168,7 +168,7 @@ func (r *reader) fatal(w *walker, err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		err = fmt.Errorf("unexpected end of file: %w", err)
 	}
-	if !r.recognised && (w == nil || w.lt.err == nil) {
+	if !r.recognised && (w == nil || w.lt.Err() == nil) {
 		return &importers.NotRecognisedError{Path: r.src.Path,
 			Reason: fmt.Sprintf("not a Telegram Desktop export (result.json): line %d: %v", line, err)}
 	}

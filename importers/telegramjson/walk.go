@@ -8,48 +8,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+
+	"github.com/chatferry/chatferry/importers/internal/jsonpos"
 )
-
-// lineTracker passes reads through and maps byte offsets of the stream to
-// line numbers, keeping only the bytes after the last offset asked about.
-type lineTracker struct {
-	r    io.Reader
-	buf  []byte
-	base int64
-	line int
-	err  error // the first error of the underlying reader, other than io.EOF
-}
-
-func (t *lineTracker) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	t.buf = append(t.buf, p[:n]...)
-	if err != nil && err != io.EOF && t.err == nil {
-		t.err = err
-	}
-	return n, err
-}
-
-// lineAt returns the line of the first byte at or after off that is not
-// JSON whitespace or a separator. Offsets must not decrease.
-func (t *lineTracker) lineAt(off int64) int {
-	if off >= t.base {
-		k := min(int(off-t.base), len(t.buf))
-		t.line += bytes.Count(t.buf[:k], []byte{'\n'})
-		t.base += int64(k)
-		t.buf = append(t.buf[:0], t.buf[k:]...)
-	}
-	line := t.line
-	for _, c := range t.buf {
-		switch c {
-		case '\n':
-			line++
-		case ' ', '\t', '\r', ',', ':':
-		default:
-			return line
-		}
-	}
-	return line
-}
 
 // event is what the walker found next.
 type event int
@@ -93,7 +54,7 @@ type personal struct {
 // everything else it does not need is skipped token by token.
 type walker struct {
 	f      fs.File
-	lt     *lineTracker
+	lt     *jsonpos.Tracker
 	dec    *json.Decoder
 	stack  []frameKind
 	single bool // the document is one chat
@@ -107,7 +68,7 @@ type walker struct {
 }
 
 func newWalker(f fs.File) *walker {
-	lt := &lineTracker{r: bufio.NewReaderSize(f, 64<<10), line: 1}
+	lt := jsonpos.NewTracker(bufio.NewReaderSize(f, 64<<10), 1)
 	dec := json.NewDecoder(lt)
 	dec.UseNumber()
 	return &walker{f: f, lt: lt, dec: dec}
@@ -116,7 +77,7 @@ func newWalker(f fs.File) *walker {
 func (w *walker) close() error { return w.f.Close() }
 
 // line returns the line the decoder has reached.
-func (w *walker) line() int { return w.lt.lineAt(w.dec.InputOffset()) }
+func (w *walker) line() int { return w.lt.LineAt(w.dec.InputOffset()) }
 
 // errSyntax marks errors in the document's structure.
 var errSyntax = errors.New("not a Telegram export")
@@ -249,9 +210,9 @@ func (w *walker) next() (event, error) {
 			off := w.dec.InputOffset()
 			w.msg = tgMessage{}
 			w.msgErr = w.dec.Decode(&w.msg)
-			w.msgLine = w.lt.lineAt(off) // now that the message's bytes were read
+			w.msgLine = w.lt.LineAt(off) // now that the message's bytes were read
 			var se *json.SyntaxError
-			if errors.As(w.msgErr, &se) || errors.Is(w.msgErr, io.ErrUnexpectedEOF) || w.lt.err != nil {
+			if errors.As(w.msgErr, &se) || errors.Is(w.msgErr, io.ErrUnexpectedEOF) || w.lt.Err() != nil {
 				return 0, w.msgErr
 			}
 			return evMessage, nil
