@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/chatferry/chatferry/importers/internal/vcard"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -288,7 +289,7 @@ func (c *legacyChat) message(row *legacyRow) *model.Message {
 	case t == typeContact || t == typeContactArray:
 		m.Kind = model.KindContact
 		if strings.HasPrefix(strings.TrimSpace(row.data.String), "BEGIN:VCARD") {
-			m.Contacts = []model.Contact{parseVCard(row.data.String)}
+			m.Contacts = []model.Contact{vcard.Parse(row.data.String)}
 			if m.Contacts[0].Name == "" {
 				m.Contacts[0].Name = row.mediaName.String
 			}

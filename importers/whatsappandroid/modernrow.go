@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chatferry/chatferry/importers/internal/vcard"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -356,7 +357,7 @@ func (c *modernChat) contactMessage(m *model.Message, row *modernRow) error {
 				return err
 			}
 			if card.String != "" {
-				m.Contacts = append(m.Contacts, parseVCard(card.String))
+				m.Contacts = append(m.Contacts, vcard.Parse(card.String))
 			}
 		}
 		if err := rows.Err(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/chatferry/chatferry/importers/internal/vcard"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -178,10 +179,10 @@ func TestContacts(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("parseContacts = %+v\nwant %+v", got, want)
 	}
-	if c := parseVCard(card1); c.Name != "Ayşe Öztürk" {
+	if c := vcard.Parse(card1); c.Name != "Ayşe Öztürk" {
 		t.Errorf("name from a quoted-printable N = %q", c.Name)
 	}
-	if c := parseVCard(card2); c.Name != "Bo, the Builder" {
+	if c := vcard.Parse(card2); c.Name != "Bo, the Builder" {
 		t.Errorf("name from FN = %q", c.Name)
 	}
 	if got := parseContacts("Just a name", ""); len(got) != 1 || got[0].Name != "Just a name" {
