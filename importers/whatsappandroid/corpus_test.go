@@ -8,6 +8,7 @@ import (
 
 	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/importers/importertest"
+	"github.com/chatferry/chatferry/importers/internal/sqlitefile"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -107,7 +108,11 @@ func legacyOracle(t *testing.T, path string) oracle {
 
 func openRaw(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", sqliteURI(path, true))
+	uri, err := sqlitefile.URI(path, sqlitefile.Immutable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", uri)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
+
+	"github.com/chatferry/chatferry/importers/internal/sqlitefile"
 )
 
 // database is an SQLite file opened read-only, with what chatferry knows
@@ -19,23 +21,18 @@ type database struct {
 	tables map[string]map[string]bool // table name → column names, filled lazily
 }
 
-// sqliteURI returns the URI that opens path read-only. immutable tells
-// SQLite that nobody changes the file while it is open: it then takes no
-// locks and looks for no journal. Without it (a database with a write-ahead
-// log next to it), SQLite reads the log too.
-func sqliteURI(path string, immutable bool) string {
-	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
-	uri := "file:" + r.Replace(path) + "?mode=ro"
-	if immutable {
-		uri += "&immutable=1"
-	}
-	return uri
-}
-
 // openDatabase opens the SQLite file at path read-only and checks that it
 // is one.
 func openDatabase(ctx context.Context, path string, immutable bool) (*database, error) {
-	db, err := sql.Open("sqlite3", sqliteURI(path, immutable))
+	mode := sqlitefile.Immutable
+	if !immutable {
+		mode = sqlitefile.ReadOnly
+	}
+	uri, err := sqlitefile.URI(path, mode)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite3", uri)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/importers/internal/sqlitefile"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -54,9 +55,8 @@ func init() {
 }
 
 var (
-	sqliteMagic = []byte("SQLite format 3\x00")
-	cryptName   = regexp.MustCompile(`(?i)\.crypt(12|14|15)$`)
-	dbName      = regexp.MustCompile(`(?i)^msgstore.*\.db(\.crypt1[245])?$`)
+	cryptName = regexp.MustCompile(`(?i)\.crypt(12|14|15)$`)
+	dbName    = regexp.MustCompile(`(?i)^msgstore.*\.db(\.crypt1[245])?$`)
 )
 
 func detect(p *importers.Probe) int {
@@ -68,7 +68,7 @@ func detect(p *importers.Probe) int {
 	}
 	base := path.Base(p.Entries[0])
 	switch {
-	case bytes.HasPrefix(p.Head, sqliteMagic):
+	case bytes.HasPrefix(p.Head, sqlitefile.Magic):
 		if strings.HasPrefix(strings.ToLower(base), "msgstore") {
 			return 95 // another name needs --from whatsapp-android
 		}
@@ -268,7 +268,7 @@ func (r *reader) databaseFile(name string) (string, error) {
 		if r.src.Kind == importers.Folder {
 			p = filepath.Join(r.src.Path, filepath.FromSlash(name))
 		}
-		if head, err := readHead(p); err == nil && bytes.HasPrefix(head, sqliteMagic) {
+		if head, err := readHead(p); err == nil && bytes.HasPrefix(head, sqlitefile.Magic) {
 			return p, nil // SQLite reads it where it is
 		}
 	}
@@ -283,7 +283,7 @@ func (r *reader) databaseFile(name string) (string, error) {
 		return "", err
 	}
 	head = head[:n]
-	isSQLite := bytes.HasPrefix(head, sqliteMagic)
+	isSQLite := bytes.HasPrefix(head, sqlitefile.Magic)
 	if r.plain, err = newPlaintext(); err != nil {
 		return "", err
 	}
@@ -371,7 +371,7 @@ func readHead(p string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	head := make([]byte, len(sqliteMagic))
+	head := make([]byte, len(sqlitefile.Magic))
 	n, err := io.ReadFull(f, head)
 	return head[:n], err
 }

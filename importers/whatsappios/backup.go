@@ -12,6 +12,7 @@ import (
 	"path"
 
 	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/importers/internal/sqlitefile"
 )
 
 // The backup domains of WhatsApp's shared container: the personal app and
@@ -172,10 +173,10 @@ func checkManifest(src *importers.Source, name string) error {
 	if err != nil {
 		return err
 	}
-	head := make([]byte, len(sqliteMagic))
+	head := make([]byte, len(sqlitefile.Magic))
 	_, err = io.ReadFull(f, head)
 	f.Close()
-	if err != nil || !bytes.Equal(head, sqliteMagic) {
+	if err != nil || !bytes.Equal(head, sqlitefile.Magic) {
 		return fmt.Errorf("%s: this iPhone backup is encrypted, and chatferry reads only unencrypted backups; "+
 			"make a new backup with \"Encrypt local backup\" turned off in Finder or iTunes, "+
 			"or decrypt this one with a backup tool and give chatferry the decrypted folder", src.Display(name))

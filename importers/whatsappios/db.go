@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
+
+	"github.com/chatferry/chatferry/importers/internal/sqlitefile"
 )
 
 // openDB opens the SQLite database at p. Without writable it is opened
@@ -16,19 +16,15 @@ import (
 // writable is only for a private copy whose write-ahead log must be
 // merged.
 func openDB(p string, writable bool) (*sql.DB, error) {
-	abs, err := filepath.Abs(p)
+	mode := sqlitefile.Immutable
+	if writable {
+		mode = sqlitefile.ReadWrite
+	}
+	uri, err := sqlitefile.URI(p, mode)
 	if err != nil {
 		return nil, err
 	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-	if !strings.HasPrefix(u.Path, "/") {
-		u.Path = "/" + u.Path // a Windows drive letter
-	}
-	q := "mode=ro&immutable=1"
-	if writable {
-		q = "mode=rw"
-	}
-	db, err := sql.Open("sqlite3", u.String()+"?"+q)
+	db, err := sql.Open("sqlite3", uri)
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/importers/internal/sqlitefile"
 )
 
 // FormatName is the name users give to --from.
@@ -59,8 +60,6 @@ const (
 	databaseFileID = "7c7fba66680ef796b916b067077cc246adacf01d"
 )
 
-var sqliteMagic = []byte("SQLite format 3\x00")
-
 // preferences are where the personal app and WhatsApp Business keep their
 // settings in the shared container, the owner's JID and name among them.
 var preferences = []string{
@@ -70,7 +69,7 @@ var preferences = []string{
 
 func detect(p *importers.Probe) int {
 	if p.Kind == importers.File {
-		if !bytes.HasPrefix(p.Head, sqliteMagic) {
+		if !bytes.HasPrefix(p.Head, sqlitefile.Magic) {
 			return 0
 		}
 		name := ""
@@ -88,14 +87,14 @@ func detect(p *importers.Probe) int {
 		return 0
 	}
 	for _, e := range p.Entries {
-		if isDatabaseName(path.Base(e)) && p.HasPrefix(e, sqliteMagic) {
+		if isDatabaseName(path.Base(e)) && p.HasPrefix(e, sqlitefile.Magic) {
 			return 95
 		}
 	}
 	// A backup: Manifest.db at the top (probed directly, since a large
 	// backup lists thousands of hashed files before it).
 	if h := p.HeadOf(manifestName); h != nil {
-		if bytes.HasPrefix(h, sqliteMagic) {
+		if bytes.HasPrefix(h, sqlitefile.Magic) {
 			return 70
 		}
 		return 50 // encrypted: Open explains
@@ -299,8 +298,8 @@ func checkSQLite(src *importers.Source, name string) error {
 		return err
 	}
 	defer f.Close()
-	head := make([]byte, len(sqliteMagic))
-	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, sqliteMagic) {
+	head := make([]byte, len(sqlitefile.Magic))
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, sqlitefile.Magic) {
 		return &importers.NotRecognisedError{Path: src.Display(name), Reason: "not an SQLite database"}
 	}
 	return nil
