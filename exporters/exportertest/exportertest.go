@@ -159,7 +159,7 @@ func Write(t testing.TB, f *exporters.Format, items []model.Item, opts exporters
 		t.Fatal(err)
 	}
 	w = exporters.Counting(w, f, rep, opts.TZ)
-	if err := writeItems(w, items); err != nil {
+	if err := WriteItems(w, items); err != nil {
 		w.Abort()
 		tg.Abort()
 		t.Fatal(err)
@@ -174,7 +174,9 @@ func Write(t testing.TB, f *exporters.Format, items []model.Item, opts exporters
 	return dest, rep
 }
 
-func writeItems(w exporters.Writer, items []model.Item) error {
+// WriteItems writes items to w in order, chats with WriteChat and
+// messages with WriteMessage, and stops at the first error.
+func WriteItems(w exporters.Writer, items []model.Item) error {
 	for _, it := range items {
 		var err error
 		switch v := it.(type) {
@@ -228,7 +230,7 @@ func checkAbort(t *testing.T, f *exporters.Format, items []model.Item, opts expo
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := writeItems(w, items[:min(len(items), 3)]); err != nil {
+	if err := WriteItems(w, items[:min(len(items), 3)]); err != nil {
 		t.Fatal(err)
 	}
 	w.Abort()
@@ -273,7 +275,7 @@ func checkWriteError(t *testing.T, f *exporters.Format, items []model.Item, opts
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = writeItems(w, items)
+	err = WriteItems(w, items)
 	if err == nil {
 		err = w.Close()
 	} else {

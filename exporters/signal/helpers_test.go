@@ -46,17 +46,9 @@ func export(t testing.TB, dest string, items []model.Item, values exporters.Valu
 	if err != nil {
 		return "", rep, err
 	}
-	for _, it := range items {
-		switch v := it.(type) {
-		case *model.Chat:
-			err = w.WriteChat(v)
-		case *model.Message:
-			err = w.WriteMessage(v)
-		}
-		if err != nil {
-			w.Abort()
-			return "", rep, err
-		}
+	if err := exportertest.WriteItems(w, items); err != nil {
+		w.Abort()
+		return "", rep, err
 	}
 	if err := w.Close(); err != nil {
 		return "", rep, err

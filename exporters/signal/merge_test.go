@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/exportertest"
 	"github.com/chatferry/chatferry/exporters/signal/internal/backup"
 	"github.com/chatferry/chatferry/exporters/signal/signalcheck"
 	"github.com/chatferry/chatferry/importers/importertest"
@@ -331,16 +332,8 @@ func TestAbort(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, it := range append(append([]model.Item{}, ann...), group...) {
-			switch v := it.(type) {
-			case *model.Chat:
-				err = w.WriteChat(v)
-			case *model.Message:
-				err = w.WriteMessage(v)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		if err := exportertest.WriteItems(w, append(append([]model.Item{}, ann...), group...)); err != nil {
+			t.Fatal(err)
 		}
 		w.Abort()
 		tg.Abort()

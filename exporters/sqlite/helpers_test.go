@@ -78,18 +78,10 @@ func tryExport(path string, items []model.Item, opts exporters.Options) (*export
 		return nil, err
 	}
 	w = exporters.Counting(w, f, rep, opts.TZ)
-	for _, it := range items {
-		switch v := it.(type) {
-		case *model.Chat:
-			err = w.WriteChat(v)
-		case *model.Message:
-			err = w.WriteMessage(v)
-		}
-		if err != nil {
-			w.Abort()
-			tg.Abort()
-			return nil, err
-		}
+	if err := exportertest.WriteItems(w, items); err != nil {
+		w.Abort()
+		tg.Abort()
+		return nil, err
 	}
 	if err := w.Close(); err != nil {
 		tg.Abort()

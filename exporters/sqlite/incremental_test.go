@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/exportertest"
 	"github.com/chatferry/chatferry/exporters/sqlite"
 	"github.com/chatferry/chatferry/importers/importertest"
 	"github.com/chatferry/chatferry/model"
@@ -527,17 +528,8 @@ func TestHeldMessagesOutliveTheirInput(t *testing.T) {
 	m1.Attachments = []model.Attachment{{Path: "media/a.jpg", Kind: model.MediaImage}}
 	m2 := msg("2", at, "b", "where is it?")
 	m2.Attachments = []model.Attachment{{Name: "b.jpg", Path: "media/b.jpg"}}
-	for _, it := range []model.Item{c, m1, m2} {
-		var err error
-		switch v := it.(type) {
-		case *model.Chat:
-			err = w.WriteChat(v)
-		case *model.Message:
-			err = w.WriteMessage(v)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := exportertest.WriteItems(w, []model.Item{c, m1, m2}); err != nil {
+		t.Fatal(err)
 	}
 	closed = true // the input is done
 	if err := w.WriteChat(chat("Next input")); err != nil {

@@ -80,18 +80,7 @@ func TestSecondChatIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var werr error
-	for _, it := range items {
-		switch v := it.(type) {
-		case *model.Chat:
-			werr = w.WriteChat(v)
-		case *model.Message:
-			werr = w.WriteMessage(v)
-		}
-		if werr != nil {
-			break
-		}
-	}
+	werr := exportertest.WriteItems(w, items)
 	w.Abort()
 	tg.Abort()
 	if werr == nil || !strings.Contains(werr.Error(), "one chat per file") || !strings.Contains(werr.Error(), "telegram-import") {
