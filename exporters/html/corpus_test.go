@@ -81,7 +81,7 @@ func writeCorpus(t *testing.T, f *exporters.Format, b *browser, root string) (wr
 			if err != nil {
 				t.Skipf("not read as a chat: %v", err)
 			}
-			items, err := readAll(imp, src)
+			items, err := importertest.Collect(context.Background(), imp, src, importers.Options{TZ: time.UTC})
 			if err != nil {
 				t.Skipf("the %s importer refuses it: %v", imp.Name, err)
 			}
@@ -109,20 +109,6 @@ func writeCorpus(t *testing.T, f *exporters.Format, b *browser, root string) (wr
 		})
 	}
 	return written, players
-}
-
-// readAll imports src with imp, or returns the importer's error.
-func readAll(imp *importers.Format, src *importers.Source) ([]model.Item, error) {
-	r, err := imp.Open(context.Background(), src, importers.Options{TZ: time.UTC})
-	if err != nil {
-		return nil, err
-	}
-	var items []model.Item
-	err = importers.ReadAll(r, func(it model.Item) error {
-		items = append(items, it)
-		return nil
-	})
-	return items, err
 }
 
 // countIn counts the matches of pattern in the files of the archive out

@@ -234,7 +234,7 @@ func renderWith(t *testing.T, f *importers.Format, c Case, wrap func(fs.FS) fs.F
 	t.Helper()
 	src := OpenSource(t, c.Input)
 	src.FS = wrap(src.FS)
-	items, err := collect(context.Background(), f, src, c.Options)
+	items, err := Collect(context.Background(), f, src, c.Options)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func checkReadError(t *testing.T, f *importers.Format, c Case) {
 	}
 	opened := false
 	src.FS = failingFS{FS: src.FS, name: main, after: info.Size() / 2, opened: &opened}
-	_, err = collect(context.Background(), f, src, c.Options)
+	_, err = Collect(context.Background(), f, src, c.Options)
 	if !opened {
 		t.Skip("the format does not read its input through Source.FS")
 	}
@@ -320,7 +320,7 @@ func RunRejects(t *testing.T, format string, inputs ...string) {
 			if got, err := importers.Detect(src); err == nil && got.Name == format {
 				t.Errorf("detected as %s", format)
 			}
-			_, err := collect(context.Background(), f, src, importers.Options{TZ: time.UTC})
+			_, err := Collect(context.Background(), f, src, importers.Options{TZ: time.UTC})
 			if !errors.Is(err, importers.ErrNotRecognised) {
 				t.Errorf("import returned %v, want an error matching ErrNotRecognised", err)
 			}
@@ -350,14 +350,16 @@ func Items(t testing.TB, format, path string, opts importers.Options) []model.It
 	if opts.TZ == nil {
 		opts.TZ = time.UTC
 	}
-	items, err := collect(context.Background(), f, OpenSource(t, path), opts)
+	items, err := Collect(context.Background(), f, OpenSource(t, path), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return items
 }
 
-func collect(ctx context.Context, f *importers.Format, src *importers.Source, opts importers.Options) ([]model.Item, error) {
+// Collect imports src with f and returns every item, or the items up to
+// the first error and that error (a recoverable one included).
+func Collect(ctx context.Context, f *importers.Format, src *importers.Source, opts importers.Options) ([]model.Item, error) {
 	r, err := f.Open(ctx, src, opts)
 	if err != nil {
 		return nil, err

@@ -42,17 +42,7 @@ func open(t *testing.T, path string, opts importers.Options) ([]model.Item, erro
 	if opts.TZ == nil {
 		opts.TZ = time.UTC
 	}
-	src := importertest.OpenSource(t, path)
-	r, err := f.Open(context.Background(), src, opts)
-	if err != nil {
-		return nil, err
-	}
-	var items []model.Item
-	err = importers.ReadAll(r, func(it model.Item) error {
-		items = append(items, it)
-		return nil
-	})
-	return items, err
+	return importertest.Collect(context.Background(), f, importertest.OpenSource(t, path), opts)
 }
 
 func chats(items []model.Item) []*model.Chat {
