@@ -19,7 +19,9 @@ import (
 
 const crashEnv = "CHATFERRY_SQLITE_CRASH_ARCHIVE"
 
-func requireFTS5(t *testing.T) {
+// requireFTS5 skips (fails in CI) when the test binary was built without
+// the sqlite_fts5 tag.
+func requireFTS5(t testing.TB) {
 	t.Helper()
 	db, err := sql.Open("sqlite3", ":memory:")
 	if err != nil {
@@ -59,7 +61,9 @@ func writeCrashChat(w *Writer, first, n int) error {
 	return nil
 }
 
-func folderState(t *testing.T, dir string) string {
+// folderState describes every file in dir with its SHA-256, and every
+// folder, so that a test can tell whether a run changed anything.
+func folderState(t testing.TB, dir string) string {
 	t.Helper()
 	var out []string
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {

@@ -18,27 +18,14 @@ import (
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
 	"github.com/chatferry/chatferry/exporters/sqlite"
-	"github.com/chatferry/chatferry/importers/importertest"
 	"github.com/chatferry/chatferry/model"
 )
 
-// requireFTS5 skips (fails in CI) when the test binary was built without
-// the sqlite_fts5 tag.
-func requireFTS5(t testing.TB) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var on int
-	if err := db.QueryRow("SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&on); err != nil {
-		t.Fatal(err)
-	}
-	if on == 0 {
-		importertest.Missing(t, "SQLite's FTS5 is not compiled in: run the tests with -tags sqlite_fts5")
-	}
-}
+// The internal tests' helpers, shared through export_test.go.
+var (
+	requireFTS5 = sqlite.RequireFTS5
+	listing     = sqlite.FolderState
+)
 
 func berlin(t testing.TB) *time.Location {
 	loc, err := time.LoadLocation("Europe/Berlin")

@@ -382,25 +382,6 @@ func (brokenFile) Stat() (fs.FileInfo, error) { return nil, errBroken }
 func (brokenFile) Read([]byte) (int, error)   { return 0, errBroken }
 func (brokenFile) Close() error               { return nil }
 
-// listing describes every file in dir with its SHA-256.
-func listing(t testing.TB, dir string) string {
-	t.Helper()
-	var out []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if d.IsDir() {
-			out = append(out, rel+"/")
-			return nil
-		}
-		out = append(out, rel+" "+fileSum(t, p))
-		return nil
-	})
-	return strings.Join(out, "\n")
-}
-
 // assertNoLeftovers fails when a run left temporary files in dir.
 func assertNoLeftovers(t testing.TB, dir string) {
 	t.Helper()
