@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"sort"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/model"
 )
 
 // readFlags are the flags of every command that reads inputs.
@@ -50,6 +52,15 @@ func (r *readFlags) importOptions() (importers.Options, error) {
 	return importers.Options{Me: r.me, TZ: loc, Values: r.formats.values()}, nil
 }
 
+// open opens path for reading with the flags' format and options.
+func (r *readFlags) open(ctx context.Context, path string) (*input, error) {
+	opts, err := r.importOptions()
+	if err != nil {
+		return nil, err
+	}
+	return openInput(ctx, path, r.from, opts)
+}
+
 // input is one opened input and its reader.
 type input struct {
 	src    *importers.Source
@@ -62,6 +73,25 @@ func (in *input) Close() {
 		in.reader.Close()
 	}
 	in.src.Close()
+}
+
+// each reads the input to its end, calling item for every item and
+// problem for every bad record the reader went on after. It returns the
+// error after which reading cannot go on, or nil at the end.
+func (in *input) each(item func(model.Item), problem func(error)) error {
+	for {
+		it, err := in.reader.Next()
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case importers.Recoverable(err):
+			problem(err)
+		case err != nil:
+			return err
+		default:
+			item(it)
+		}
+	}
 }
 
 // openInput opens path and starts reading it with the named format, or the

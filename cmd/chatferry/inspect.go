@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -76,11 +75,7 @@ type inspectReport struct {
 }
 
 func runInspect(ctx context.Context, o inspectOptions, s streams) error {
-	iopts, err := o.importOptions()
-	if err != nil {
-		return err
-	}
-	in, err := openInput(ctx, o.input, o.from, iopts)
+	in, err := o.open(ctx, o.input)
 	if err != nil {
 		return err
 	}
@@ -88,18 +83,7 @@ func runInspect(ctx context.Context, o inspectOptions, s streams) error {
 	rep := inspectReport{Input: o.input, Format: in.format.Name, Kind: in.src.Kind.String(),
 		Skipped: in.src.Skipped, Chats: []*chatSummary{}}
 	var cur *chatSummary
-	for {
-		it, err := in.reader.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if importers.Recoverable(err) {
-			rep.Problems = append(rep.Problems, err.Error())
-			continue
-		}
-		if err != nil {
-			return err
-		}
+	err = in.each(func(it model.Item) {
 		switch v := it.(type) {
 		case *model.Chat:
 			cur = summarizeChat(v)
@@ -107,6 +91,9 @@ func runInspect(ctx context.Context, o inspectOptions, s streams) error {
 		case *model.Message:
 			cur.add(v)
 		}
+	}, func(err error) { rep.Problems = append(rep.Problems, err.Error()) })
+	if err != nil {
+		return err
 	}
 	if o.asJSON {
 		enc := json.NewEncoder(s.Out)

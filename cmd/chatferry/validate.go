@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -40,11 +39,7 @@ the input is valid (warnings alone do not fail) and 3 when it is not.
 }
 
 func runValidate(ctx context.Context, o validateOptions, s streams) error {
-	iopts, err := o.importOptions()
-	if err != nil {
-		return err
-	}
-	in, err := openInput(ctx, o.input, o.from, iopts)
+	in, err := o.open(ctx, o.input)
 	if err != nil {
 		return err
 	}
@@ -70,25 +65,7 @@ func runValidate(ctx context.Context, o validateOptions, s streams) error {
 			}
 		}
 	}
-	for {
-		it, err := in.reader.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if importers.Recoverable(err) {
-			problems++
-			fmt.Fprintln(s.Out, err)
-			continue
-		}
-		if err != nil {
-			var pe *importers.ParseError
-			if errors.As(err, &pe) { // a fatal problem is still a problem of the input
-				problems++
-				fmt.Fprintln(s.Out, err)
-				break
-			}
-			return err
-		}
+	err = in.each(func(it model.Item) {
 		switch v := it.(type) {
 		case *model.Chat:
 			if chat != nil {
@@ -113,6 +90,16 @@ func runValidate(ctx context.Context, o validateOptions, s streams) error {
 				replies = append(replies, v)
 			}
 		}
+	}, func(err error) {
+		problems++
+		fmt.Fprintln(s.Out, err)
+	})
+	var pe *importers.ParseError
+	if errors.As(err, &pe) { // a fatal problem is still a problem of the input
+		problems++
+		fmt.Fprintln(s.Out, err)
+	} else if err != nil {
+		return err
 	}
 	if chat != nil {
 		endChat()
