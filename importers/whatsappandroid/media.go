@@ -1,6 +1,8 @@
 package whatsappandroid
 
 import (
+	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -8,6 +10,25 @@ import (
 
 	"github.com/chatferry/chatferry/model"
 )
+
+// attachMedia gives chat the media folder, when the user named one, and a
+// warning that counts the chat's attachments the folder lacks, as
+// countMissing (of the chat's schema) finds them.
+func (r *reader) attachMedia(ctx context.Context, chat *model.Chat, countMissing func(context.Context) (missing, total int, err error)) error {
+	if r.media == nil {
+		return nil
+	}
+	missing, total, err := countMissing(ctx)
+	if err != nil {
+		return err
+	}
+	chat.Media = r.media.fsys
+	if missing > 0 {
+		chat.Warnings = append(chat.Warnings, model.Warning{Code: "media-missing",
+			Text: fmt.Sprintf("%d of %d attachments are not in the media folder", missing, total)})
+	}
+	return nil
+}
 
 // mediaRoot is the phone's WhatsApp/Media folder (--media), where the
 // database's file paths point. A nil mediaRoot means the user gave none:

@@ -126,16 +126,8 @@ func (s *modern) openChat(ctx context.Context, ref chatRef) (*model.Chat, messag
 	if ref.group {
 		chat.Kind = model.Group
 	}
-	if s.r.media != nil {
-		missing, total, err := c.countMissing(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		chat.Media = s.r.media.fsys
-		if missing > 0 {
-			chat.Warnings = append(chat.Warnings, model.Warning{Code: "media-missing",
-				Text: fmt.Sprintf("%d of %d attachments are not in the media folder", missing, total)})
-		}
+	if err := s.r.attachMedia(ctx, chat, c.countMissing); err != nil {
+		return nil, nil, err
 	}
 	if err := c.start(ctx); err != nil {
 		c.close()
