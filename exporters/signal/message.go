@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/chatferry/chatferry/exporters/internal/recent"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -17,13 +18,10 @@ const maxRecent = 1 << 16
 // and author), so that replies can name the message they answer without
 // the chat's history in memory.
 type recentMessages struct {
-	ring  []recentMessage
-	index map[model.MessageID]int
-	next  int
+	w recent.Window[model.MessageID, recentMessage]
 }
 
 type recentMessage struct {
-	id       model.MessageID
 	dateSent uint64
 	author   *author
 	snippet  string // the start of its text, for quotes
@@ -47,26 +45,11 @@ func snippet(s string) string {
 }
 
 func (r *recentMessages) add(id model.MessageID, dateSent uint64, a *author, text string, file *quotedFile) {
-	if r.index == nil {
-		r.index = map[model.MessageID]int{}
-	}
-	if len(r.ring) < maxRecent {
-		r.ring = append(r.ring, recentMessage{})
-	} else {
-		delete(r.index, r.ring[r.next].id)
-	}
-	r.ring[r.next] = recentMessage{id, dateSent, a, snippet(text), file}
-	r.index[id] = r.next
-	r.next = (r.next + 1) % maxRecent
+	r.w.Limit = maxRecent
+	r.w.Put(id, recentMessage{dateSent, a, snippet(text), file})
 }
 
-func (r *recentMessages) find(id model.MessageID) (recentMessage, bool) {
-	i, ok := r.index[id]
-	if !ok {
-		return recentMessage{}, false
-	}
-	return r.ring[i], true
-}
+func (r *recentMessages) find(id model.MessageID) (recentMessage, bool) { return r.w.Get(id) }
 
 // fill sets what item it holds from message m written by a.
 func (w *writer) fill(it *item, m *model.Message, a *author) error {

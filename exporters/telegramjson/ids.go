@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chatferry/chatferry/exporters/internal/recent"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -66,32 +67,16 @@ func hash64(s string) uint64 {
 const replyWindow = 1 << 20
 
 // idMap remembers the Telegram ids given to the last replyWindow
-// messages of a chat.
+// messages of a chat, by a hash of their ids.
 type idMap struct {
-	ids  map[uint64]int64
-	ring []uint64
-	pos  int
+	w recent.Window[uint64, int64]
 }
 
 func (m *idMap) reset() {
-	m.ids = map[uint64]int64{}
-	m.ring = m.ring[:0]
-	m.pos = 0
+	m.w.Limit = replyWindow
+	m.w.Reset()
 }
 
-func (m *idMap) put(id model.MessageID, tg int64) {
-	k := hash64(string(id))
-	if len(m.ring) < replyWindow {
-		m.ring = append(m.ring, k)
-	} else {
-		delete(m.ids, m.ring[m.pos])
-		m.ring[m.pos] = k
-		m.pos = (m.pos + 1) % replyWindow
-	}
-	m.ids[k] = tg
-}
+func (m *idMap) put(id model.MessageID, tg int64) { m.w.Put(hash64(string(id)), tg) }
 
-func (m *idMap) get(id model.MessageID) (int64, bool) {
-	tg, ok := m.ids[hash64(string(id))]
-	return tg, ok
-}
+func (m *idMap) get(id model.MessageID) (int64, bool) { return m.w.Get(hash64(string(id))) }

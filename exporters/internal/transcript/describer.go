@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/internal/recent"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -36,13 +37,13 @@ type Describer struct {
 	Report *exporters.Report
 
 	chat   *model.Chat
-	recent recent
+	latest recent.Window[model.MessageID, snippet]
 }
 
 // StartChat begins the messages of c.
 func (d *Describer) StartChat(c *model.Chat) {
 	d.chat = c
-	d.recent.reset()
+	d.latest.Reset()
 }
 
 // Details returns the lines that describe m beyond its text and flags, in
@@ -104,7 +105,7 @@ func (d *Describer) Reply(m *model.Message) string {
 		return ""
 	}
 	var sender, when, text string
-	if s, ok := d.recent.get(m.ReplyTo); ok {
+	if s, ok := d.latest.Get(m.ReplyTo); ok {
 		sender, when, text = s.sender, d.Clock.Near(s.time, m.Time), s.text
 	}
 	if q := m.Quote; q != nil {
@@ -139,7 +140,10 @@ func (d *Describer) Remember(m *model.Message) {
 	if m.ID == "" {
 		return
 	}
-	d.recent.put(m.ID, snippet{sender: Name(d.chat, m.Sender), time: m.Time, text: Snippet(m)})
+	if d.latest.Limit == 0 {
+		d.latest.Limit = RecentMessages
+	}
+	d.latest.Put(m.ID, snippet{sender: Name(d.chat, m.Sender), time: m.Time, text: Snippet(m)})
 }
 
 func (d *Describer) degrade(f model.Feature) {
@@ -179,46 +183,4 @@ type snippet struct {
 	sender string
 	time   model.Timestamp
 	text   string
-}
-
-// recent is a fixed-size memory of the last messages, oldest forgotten
-// first.
-type recent struct {
-	ids   []model.MessageID
-	byID  map[model.MessageID]snippet
-	next  int
-	limit int
-}
-
-func (r *recent) reset() {
-	clear(r.byID)
-	r.ids, r.next = r.ids[:0], 0
-}
-
-func (r *recent) put(id model.MessageID, s snippet) {
-	limit := r.limit
-	if limit == 0 {
-		limit = RecentMessages
-	}
-	if r.byID == nil {
-		r.byID = make(map[model.MessageID]snippet)
-	}
-	if _, ok := r.byID[id]; !ok {
-		if len(r.ids) < limit {
-			r.ids = append(r.ids, id)
-		} else {
-			delete(r.byID, r.ids[r.next])
-			r.ids[r.next] = id
-			r.next = (r.next + 1) % limit
-		}
-	}
-	r.byID[id] = s
-}
-
-func (r *recent) get(id model.MessageID) (snippet, bool) {
-	if id == "" {
-		return snippet{}, false
-	}
-	s, ok := r.byID[id]
-	return s, ok
 }

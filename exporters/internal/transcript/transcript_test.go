@@ -167,23 +167,6 @@ func TestReplies(t *testing.T) {
 	}
 }
 
-// The memory of recent messages is bounded: the first remembered are the
-// first forgotten.
-func TestRecentIsBounded(t *testing.T) {
-	r := recent{limit: 3}
-	for _, id := range []model.MessageID{"a", "b", "c", "d", "b", "e"} {
-		r.put(id, snippet{text: string(id)})
-	}
-	for id, want := range map[model.MessageID]bool{"a": false, "b": false, "c": true, "d": true, "e": true} {
-		if _, ok := r.get(id); ok != want {
-			t.Errorf("%s remembered: %v, want %v", id, ok, want)
-		}
-	}
-	if len(r.byID) > 3 || len(r.ids) > 3 {
-		t.Errorf("remembers %d ids in %d slots", len(r.byID), len(r.ids))
-	}
-}
-
 func TestSnippet(t *testing.T) {
 	long := &model.Message{Text: strings.Repeat("é", 150)}
 	if got := Snippet(long); got != strings.Repeat("é", 100)+"…" {
