@@ -1,9 +1,7 @@
 package sqlite_test
 
 import (
-	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,7 +11,6 @@ import (
 	"github.com/chatferry/chatferry/exporters/internal/plaintest"
 	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/importers/importertest"
-	"github.com/chatferry/chatferry/model"
 
 	_ "github.com/chatferry/chatferry/importers/all" // the corpus tests read every input format
 )
@@ -47,7 +44,7 @@ func TestCorpusArchive(t *testing.T) {
 				n := 0
 				for _, in := range inputs {
 					err := exportInput(in, out, opts)
-					if errors.Is(err, importers.ErrNotRecognised) || errors.Is(err, errImport) {
+					if errors.Is(err, importers.ErrNotRecognised) || errors.Is(err, plaintest.ErrImport) {
 						continue
 					}
 					if err != nil {
@@ -75,42 +72,17 @@ func TestCorpusArchive(t *testing.T) {
 	}
 }
 
-var errImport = errors.New("the input could not be imported")
-
 // exportInput converts one input into the archive at out, with the
 // format detection picks, going on after recoverable errors.
 func exportInput(in, out string, opts exporters.Options) error {
-	src, err := importers.OpenSource(in, importers.DefaultLimits)
+	if opts.TZ == nil {
+		opts.TZ = time.UTC
+	}
+	items, src, err := plaintest.Read(in, opts.TZ)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	f, err := importers.Detect(src)
-	if err != nil {
-		return err
-	}
-	r, err := f.Open(context.Background(), src, importers.Options{TZ: opts.TZ})
-	if err != nil {
-		return errors.Join(errImport, err)
-	}
-	defer r.Close()
-	var items []model.Item
-	for {
-		it, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil && importers.Recoverable(err) {
-			continue
-		}
-		if err != nil {
-			return errors.Join(errImport, err)
-		}
-		items = append(items, it)
-	}
-	if opts.TZ == nil {
-		opts.TZ = time.UTC
-	}
 	_, err = tryExport(out, items, opts)
 	return err
 }

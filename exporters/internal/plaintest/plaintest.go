@@ -58,7 +58,7 @@ func ExportAll(t *testing.T, format, root string, inputs []string, opts exporter
 	}
 	exported, unknown := 0, 0
 	for _, in := range inputs {
-		items, src, err := read(in)
+		items, src, err := Read(in, time.UTC)
 		if errors.Is(err, importers.ErrNotRecognised) {
 			unknown++
 			continue
@@ -95,15 +95,21 @@ func count[T model.Item](items []model.Item) int {
 	return n
 }
 
-// read imports path with the format detection picks, going on after
-// recoverable errors. The caller closes the source when it no longer
-// needs the chats' media.
-func read(path string) ([]model.Item, *importers.Source, error) {
+// ErrImport marks an error of Read that the input format gave: the input
+// was recognised, but its import failed.
+var ErrImport = errors.New("the input could not be imported")
+
+// Read imports path with the format detection picks, reading floating
+// times in tz and going on after recoverable errors. An input no format
+// recognises gives an error that is importers.ErrNotRecognised, one whose
+// import fails an ErrImport. The caller closes the source when it no
+// longer needs the chats' media.
+func Read(path string, tz *time.Location) ([]model.Item, *importers.Source, error) {
 	src, err := importers.OpenSource(path, importers.DefaultLimits)
 	if err != nil {
 		return nil, nil, err
 	}
-	items, err := readSource(src)
+	items, err := readSource(src, tz)
 	if err != nil {
 		src.Close()
 		return nil, nil, err
@@ -111,14 +117,14 @@ func read(path string) ([]model.Item, *importers.Source, error) {
 	return items, src, nil
 }
 
-func readSource(src *importers.Source) ([]model.Item, error) {
+func readSource(src *importers.Source, tz *time.Location) ([]model.Item, error) {
 	f, err := importers.Detect(src)
 	if err != nil {
 		return nil, err
 	}
-	r, err := f.Open(context.Background(), src, importers.Options{TZ: time.UTC})
+	r, err := f.Open(context.Background(), src, importers.Options{TZ: tz})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %s: %w", ErrImport, f.Name, err)
 	}
 	defer r.Close()
 	var items []model.Item
@@ -130,7 +136,7 @@ func readSource(src *importers.Source) ([]model.Item, error) {
 		case err != nil && importers.Recoverable(err):
 			continue
 		case err != nil:
-			return nil, fmt.Errorf("%s import: %w", f.Name, err)
+			return nil, fmt.Errorf("%w: %s import: %w", ErrImport, f.Name, err)
 		}
 		items = append(items, it)
 	}
