@@ -430,20 +430,52 @@ func appendPos(b []byte, p model.Pos) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// Masks for testing eight bytes at once (see plainASCII).
+const (
+	lows  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plainASCII reports whether the eight bytes of w are printable ASCII
+// that JSON needs no escape for: no control character, quote, backslash or
+// byte of a multi-byte sequence. A byte below 0x20 borrows into its own high
+// bit when 0x20 is subtracted, as a quote or backslash does when its XOR
+// with itself (zero) has one subtracted; a borrow reaches the next byte only
+// from a byte that is already flagged, so the test has no false negatives.
+func plainASCII(w string) bool {
+	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+	return (x|(x-0x20*lows)|((x^'"'*lows)-lows)|((x^'\\'*lows)-lows))&highs == 0
+}
+
+// plain marks the ASCII bytes JSON strings hold as they are.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string. Control characters, quotes and
 // backslashes are escaped, as are U+2028 and U+2029 (for JavaScript
 // readers); invalid UTF-8 becomes U+FFFD. Everything else, including
-// '<', '>' and '&', is written as is.
+// '<', '>' and '&', is written as is. Runs of plain ASCII are skipped eight
+// bytes at a time, and everything that needs no escape is copied at once.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
+	start, i := 0, 0
+	for {
+		for i+8 <= len(s) && plainASCII(s[i:i+8]) {
+			i += 8
+		}
+		for i < len(s) && plain[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -461,20 +493,24 @@ func appendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
+		// Valid two-byte characters (Latin, Greek, Cyrillic, Arabic…)
+		// never need an escape.
+		for i+1 < len(s) && s[i] >= 0xC2 && s[i] < 0xE0 && s[i+1]&0xC0 == 0x80 {
+			i += 2
+		}
+		if i == len(s) || s[i] < utf8.RuneSelf {
 			continue
 		}
-		if r == '\u2028' || r == '\u2029' {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			start = i + size
+		case r == '\u2028' || r == '\u2029':
 			b = append(b, s[start:i]...)
 			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
+			start = i + size
 		}
 		i += size
 	}
