@@ -75,6 +75,19 @@ func invisible(b []byte, i int) int {
 }
 
 func skipInvisible(b []byte, i int) int {
+	// 0xE2 and 0xEF, the lead bytes of the marks, and a few others pass
+	// this cheap test; skipMarks looks closer.
+	if i < len(b) && b[i]|0x0D == 0xEF {
+		return skipMarks(b, i)
+	}
+	return i
+}
+
+// skipMarks is skipInvisible's loop, kept out of line so that the common
+// case (no mark) inlines.
+//
+//go:noinline
+func skipMarks(b []byte, i int) int {
 	for {
 		n := invisible(b, i)
 		if n == 0 {
@@ -129,6 +142,20 @@ func digit(b []byte, i int) (int, int) {
 
 // number reads up to five digits.
 func number(b []byte, i int) (v, digits, next int) {
+	for digits < 5 && i < len(b) && b[i]-'0' <= 9 {
+		v = v*10 + int(b[i]-'0')
+		digits++
+		i++
+	}
+	if i < len(b) && (b[i] == 0xD9 || b[i] == 0xDB) {
+		return moreDigits(b, i, v, digits)
+	}
+	return v, digits, i
+}
+
+// moreDigits goes on reading a number whose next digit may be an
+// Arabic-Indic one.
+func moreDigits(b []byte, i, v, digits int) (int, int, int) {
 	for digits < 5 {
 		d, n := digit(b, i)
 		if n == 0 {
@@ -142,12 +169,33 @@ func number(b []byte, i int) (v, digits, next int) {
 }
 
 func isDigitAt(b []byte, i int) bool {
+	if i < len(b) && b[i]-'0' <= 9 {
+		return true
+	}
 	_, n := digit(b, i)
 	return n > 0
 }
 
+// mayStartHeader reports whether a line's first byte can open a header: a
+// digit (ASCII, or the lead byte of an Arabic-Indic one), "[", or the lead
+// byte of an invisible mark. Most continuation lines fail this at once.
+func mayStartHeader(c byte) bool {
+	return c-'0' <= 9 || c == '[' || c == 0xD9 || c == 0xDB || c == 0xE2 || c == 0xEF
+}
+
 // scanHeader parses the header at the start of line b into h.
 func scanHeader(b []byte, h *header) scan {
+	if len(b) == 0 || !mayStartHeader(b[0]) {
+		return notHeader
+	}
+	if scanPlainHeader(b, h) {
+		return isHeader
+	}
+	return scanAnyHeader(b, h)
+}
+
+// scanAnyHeader is scanHeader for every layout.
+func scanAnyHeader(b []byte, h *header) scan {
 	*h = header{}
 	i := skipInvisible(b, 0)
 	if i < len(b) && b[i] == '[' {
@@ -356,6 +404,11 @@ var dayPeriods = []struct {
 // case, any space kind), Arabic "ص"/"م", or an English day period.
 func ampm(b []byte, i int) (int8, int) {
 	if i >= len(b) {
+		return halfNone, 0
+	}
+	switch b[i] | 0x20 {
+	case 'a', 'p', 'i', 0xD9 | 0x20, 0xD8 | 0x20:
+	default:
 		return halfNone, 0
 	}
 	switch c := b[i] | 0x20; c {
