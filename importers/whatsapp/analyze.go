@@ -61,6 +61,9 @@ type analysis struct {
 	warnings []model.Warning
 	display  string
 	scratch  []byte
+
+	lastName   []byte  // the raw name author last found
+	lastAuthor *author // and what it found
 }
 
 // dateStats collects what decides the date order.
@@ -76,7 +79,9 @@ type dateStats struct {
 	have      bool
 	prev      [4]int64 // the previous header's instant, per dateOrder (-1 if invalid)
 	prevF     [3]int
-	oddHours  int // 12-hour times outside 1–12
+	prevW     [3]int8
+	day       [4]int64 // the previous header's day, per dateOrder (-1 if invalid)
+	oddHours  int      // 12-hour times outside 1–12
 	firstOdd  int
 }
 
@@ -198,16 +203,16 @@ func (a *analysis) firstLine(body, scratch []byte) []byte {
 		a.learnEvent(body)
 		return scratch
 	}
-	clean := name
-	if !isClean(name) {
-		scratch = cleanName(scratch[:0], name)
-		clean = scratch
-	}
-	au := a.authors[string(clean)]
+	au := a.author(name)
 	key := ""
 	if au != nil {
 		key = au.name
 	} else {
+		clean := name
+		if !isClean(name) {
+			scratch = cleanName(scratch[:0], name)
+			clean = scratch
+		}
 		key = string(clean)
 	}
 	if au == nil {
@@ -232,12 +237,25 @@ func (a *analysis) firstLine(body, scratch []byte) []byte {
 }
 
 // known reports whether name has an entry among the senders.
-func (a *analysis) known(name []byte) bool {
-	if isClean(name) {
-		return a.authors[string(name)] != nil
+func (a *analysis) known(name []byte) bool { return a.author(name) != nil }
+
+// author returns the entry of a sender's name, or nil. The last name found
+// is remembered: a chat often has runs of messages from one sender.
+func (a *analysis) author(name []byte) *author {
+	if a.lastAuthor != nil && string(name) == string(a.lastName) {
+		return a.lastAuthor
 	}
-	a.scratch = cleanName(a.scratch[:0], name)
-	return a.authors[string(a.scratch)] != nil
+	var au *author
+	if isClean(name) {
+		au = a.authors[string(name)]
+	} else {
+		a.scratch = cleanName(a.scratch[:0], name)
+		au = a.authors[string(a.scratch)]
+	}
+	if au != nil {
+		a.lastName, a.lastAuthor = append(a.lastName[:0], name...), au
+	}
+	return au
 }
 
 // learnNotice notes the name iOS puts before the end-to-end notice, which
@@ -296,9 +314,17 @@ func (d *dateStats) add(h *header, line int) {
 		d.oddHours++
 	}
 	secs := int64(hour*3600 + h.min*60 + h.sec)
-	for _, o := range []dateOrder{orderDMY, orderMDY, orderYMD} {
-		y, m, day, ok := h.date(o)
-		if !ok {
+	if !d.have || h.f != d.prevF || h.w != d.prevW {
+		// Runs of messages share a date: work the days out when it changes.
+		for _, o := range [...]dateOrder{orderDMY, orderMDY, orderYMD} {
+			d.day[o] = -1
+			if y, m, day, ok := h.date(o); ok {
+				d.day[o] = int64((y*13+m)*32 + day)
+			}
+		}
+	}
+	for _, o := range [...]dateOrder{orderDMY, orderMDY, orderYMD} {
+		if d.day[o] < 0 {
 			if d.invalid[o] == 0 {
 				d.firstBad[o] = line
 			}
@@ -306,7 +332,7 @@ func (d *dateStats) add(h *header, line int) {
 			d.prev[o] = -1
 			continue
 		}
-		at := int64((y*13+m)*32+day)*86400 + secs
+		at := d.day[o]*86400 + secs
 		if d.have && d.prev[o] >= 0 && at < d.prev[o] {
 			d.back[o]++
 		}
@@ -319,6 +345,6 @@ func (d *dateStats) add(h *header, line int) {
 			}
 		}
 	}
-	d.prevF = h.f
+	d.prevF, d.prevW = h.f, h.w
 	d.have = true
 }

@@ -174,6 +174,11 @@ func isNotice(t []byte) bool {
 	if len(t) < 10 {
 		return false
 	}
+	// The infixes are non-Latin or have an apostrophe, and no prefix
+	// starts with a wide space (openingMarks removed those).
+	if t[0] < 0x80 && len(noticeStarts[t[0]]) == 0 && bytes.IndexByte(t, '\'') < 0 {
+		return false
+	}
 	if hasWideSpace(t) {
 		t = []byte(plainSpaces(string(t)))
 	}
