@@ -10,24 +10,37 @@ import (
 )
 
 // suffixIndex finds which of many phrases a text ends with, by looking up
-// the text's last four bytes first.
-type suffixIndex map[string][]suffixEntry
+// the text's last four bytes first. A bitmap of the phrases' last two
+// bytes turns most texts away before the map is asked.
+type suffixIndex struct {
+	last2 bitmap16
+	byEnd map[string][]suffixEntry
+}
 
 type suffixEntry struct {
 	phrase string
 	kind   model.MediaKind
 }
 
-func (x suffixIndex) add(phrase string, kind model.MediaKind) {
+func (x *suffixIndex) add(phrase string, kind model.MediaKind) {
+	if x.byEnd == nil {
+		x.byEnd = map[string][]suffixEntry{}
+	}
 	k := phrase[len(phrase)-4:]
-	x[k] = append(x[k], suffixEntry{phrase, kind})
+	x.byEnd[k] = append(x.byEnd[k], suffixEntry{phrase, kind})
+	x.last2.set(phrase[len(phrase)-2], phrase[len(phrase)-1])
 }
 
-func (x suffixIndex) match(s string) (suffixEntry, bool) {
-	if len(s) < 4 {
-		return suffixEntry{}, false
+// candidates returns the phrases that end with the last four bytes of s.
+func (x *suffixIndex) candidates(s string) []suffixEntry {
+	if len(s) < 4 || !x.last2.has(s[len(s)-2], s[len(s)-1]) {
+		return nil
 	}
-	for _, e := range x[s[len(s)-4:]] {
+	return x.byEnd[s[len(s)-4:]]
+}
+
+func (x *suffixIndex) match(s string) (suffixEntry, bool) {
+	for _, e := range x.candidates(s) {
 		if strings.HasSuffix(s, e.phrase) {
 			return e, true
 		}
@@ -35,9 +48,51 @@ func (x suffixIndex) match(s string) (suffixEntry, bool) {
 	return suffixEntry{}, false
 }
 
+// bitmap16 is a set of byte pairs.
+type bitmap16 [1024]uint64
+
+func (m *bitmap16) set(a, b byte) {
+	k := uint16(a)<<8 | uint16(b)
+	m[k>>6] |= 1 << (k & 63)
+}
+
+func (m *bitmap16) has(a, b byte) bool {
+	k := uint16(a)<<8 | uint16(b)
+	return m[k>>6]&(1<<(k&63)) != 0
+}
+
+// phraseSet holds exact phrases; a set of their lengths turns most texts
+// away before the map is asked.
+type phraseSet struct {
+	lens    [4]uint64 // lengths below 256
+	phrases map[string]bool
+}
+
+// hasFold is has for the lower-case form of s.
+func (p *phraseSet) hasFold(s string) bool {
+	if !p.mayHave(len(s)) && isASCII(s) {
+		return false // lower-casing ASCII keeps the length
+	}
+	return p.phrases[strings.ToLower(s)]
+}
+
+func (p *phraseSet) has(s string) bool { return p.mayHave(len(s)) && p.phrases[s] }
+
+// mayHave reports whether a phrase of the set is n bytes long.
+func (p *phraseSet) mayHave(n int) bool { return n < 256 && p.lens[n>>6]&(1<<(n&63)) != 0 }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 var (
-	omittedIndex = func() suffixIndex {
-		x := suffixIndex{}
+	omittedIndex = func() *suffixIndex {
+		x := &suffixIndex{}
 		for kind, list := range omittedPhrases {
 			for _, p := range list {
 				for _, v := range variants(p) {
@@ -55,14 +110,18 @@ var (
 	videoNoteOmitted = "<Video note omitted>"
 )
 
-func setOf(list []string) map[string]bool {
-	m := make(map[string]bool, len(list))
+func setOf(list []string) *phraseSet {
+	p := &phraseSet{phrases: make(map[string]bool, len(list))}
 	for _, s := range list {
 		for _, v := range variants(s) {
-			m[v] = true
+			if len(v) >= 256 {
+				panic("phrase too long: " + v)
+			}
+			p.phrases[v] = true
+			p.lens[len(v)>>6] |= 1 << (len(v) & 63)
 		}
 	}
-	return m
+	return p
 }
 
 // plainSpaces returns s with no-break and narrow no-break spaces as plain
@@ -107,8 +166,8 @@ func trimMarks(s string) string {
 }
 
 // deletedIndex finds deletion notices by their last four bytes.
-var deletedIndex = func() suffixIndex {
-	x := suffixIndex{}
+var deletedIndex = func() *suffixIndex {
+	x := &suffixIndex{}
 	for _, list := range [][]string{deletedPhrases, youDeleted} {
 		for _, p := range list {
 			for _, v := range variants(p) {
@@ -130,8 +189,7 @@ func mayBeDeleted(t []byte) bool {
 	if len(t) < 8 || len(t) > 160 {
 		return false
 	}
-	_, ok := deletedIndex[string(t[len(t)-4:])]
-	return ok || hasWideSpace(t)
+	return len(deletedIndex.candidates(string(t))) > 0 || hasWideSpace(t)
 }
 
 // deleted returns 1 for "This message was deleted", 2 for "You deleted
@@ -152,9 +210,9 @@ func deleted(s string) int {
 		return 0
 	}
 	switch {
-	case deletedSet[s]:
+	case deletedSet.has(s):
 		return 1
-	case youDeletedSet[s]:
+	case youDeletedSet.has(s):
 		return 2
 	}
 	return 0
@@ -168,7 +226,7 @@ func omitted(s string) (prefix string, kind model.MediaKind, ok bool) {
 	if len(s) < 4 {
 		return "", "", false
 	}
-	if s[0] == '<' && s[len(s)-1] == '>' && mediaOmittedSet[s] {
+	if s[0] == '<' && s[len(s)-1] == '>' && mediaOmittedSet.has(s) {
 		if s == videoNoteOmitted {
 			return "", model.MediaVideo, true
 		}
@@ -177,7 +235,7 @@ func omitted(s string) (prefix string, kind model.MediaKind, ok bool) {
 	e, ok := omittedIndex.match(s)
 	if !ok {
 		// A phrase with a no-break space inside still ends like itself.
-		if len(omittedIndex[s[len(s)-4:]]) == 0 || !hasWideSpace([]byte(s)) {
+		if len(omittedIndex.candidates(s)) == 0 || !hasWideSpace([]byte(s)) {
 			return "", "", false
 		}
 		s = plainSpaces(s)
@@ -232,7 +290,7 @@ func iosAttachment(s string) (prefix, name string, ok bool) {
 // seen.
 func androidAttachment(s string) (name, phrase string, ok bool) {
 	name, phrase, ok = parenthesised(s)
-	if !ok || !fileAttachedSet[strings.ToLower(phrase)] {
+	if !ok || !fileAttachedSet.hasFold(phrase) {
 		return "", "", false
 	}
 	return name, phrase, true
@@ -404,22 +462,21 @@ func edited(text string) (string, bool) {
 // mediaKindOf infers an attachment's kind from WhatsApp's file names
 // (IMG-…, PTT-…, 00000035-PHOTO-…) and, failing that, its MIME type.
 func mediaKindOf(name, mime string) model.MediaKind {
-	upper := strings.ToUpper(name)
 	switch {
-	case strings.HasSuffix(upper, ".VCF"):
+	case hasSuffixFold(name, ".VCF"):
 		return model.MediaContact
-	case strings.HasPrefix(upper, "STK-") || strings.Contains(upper, "-STICKER-"):
+	case hasPrefixFold(name, "STK-") || containsFold(name, "-STICKER-"):
 		return model.MediaSticker
-	case strings.HasPrefix(upper, "PTT-"):
+	case hasPrefixFold(name, "PTT-"):
 		return model.MediaVoice
-	case strings.Contains(upper, "-GIF-"):
+	case containsFold(name, "-GIF-"):
 		return model.MediaGIF
-	case strings.HasPrefix(upper, "IMG-") || strings.Contains(upper, "-PHOTO-"):
+	case hasPrefixFold(name, "IMG-") || containsFold(name, "-PHOTO-"):
 		return model.MediaImage
-	case strings.HasPrefix(upper, "VID-") || strings.Contains(upper, "-VIDEO-"):
+	case hasPrefixFold(name, "VID-") || containsFold(name, "-VIDEO-"):
 		return model.MediaVideo
-	case strings.HasPrefix(upper, "AUD-") || strings.Contains(upper, "-AUDIO-"):
-		if strings.HasSuffix(upper, ".OPUS") {
+	case hasPrefixFold(name, "AUD-") || containsFold(name, "-AUDIO-"):
+		if hasSuffixFold(name, ".OPUS") {
 			return model.MediaVoice
 		}
 		return model.MediaAudio
@@ -435,4 +492,41 @@ func mediaKindOf(name, mime string) model.MediaKind {
 		return model.MediaContact
 	}
 	return model.MediaDocument
+}
+
+// hasPrefixFold reports whether s starts with upper, an upper-case ASCII
+// word, in any case. (strings.ToUpper would also map "ı" and "ſ" to
+// ASCII letters; file names that spell IMG with them are not WhatsApp's.)
+func hasPrefixFold(s, upper string) bool {
+	return len(s) >= len(upper) && equalFoldASCII(s[:len(upper)], upper)
+}
+
+func hasSuffixFold(s, upper string) bool {
+	return len(s) >= len(upper) && equalFoldASCII(s[len(s)-len(upper):], upper)
+}
+
+func containsFold(s, upper string) bool {
+	for i := 0; i+len(upper) <= len(s); i++ {
+		if s[i] == upper[0] || s[i] == upper[0]|0x20 {
+			if equalFoldASCII(s[i:i+len(upper)], upper) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// equalFoldASCII compares s with upper, an upper-case ASCII string,
+// folding only ASCII letters of s.
+func equalFoldASCII(s, upper string) bool {
+	for i := 0; i < len(upper); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != upper[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -36,10 +36,13 @@ type chatReader struct {
 	rest        []byte // continuation lines of the record being read
 	scratch     []byte
 	scratchName []byte
-	lastName    []byte  // the raw name author last found
-	lastAuthor  *author // and what it found
-	n           int     // messages yielded, for context checks
-	lines       int     // lines of the file in the message last returned
+	lastName    []byte          // the raw name author last found
+	lastAuthor  *author         // and what it found
+	n           int             // messages yielded, for context checks
+	day         model.Timestamp // the start of the day of the last message
+	dayY        int
+	dayM, dayD  int
+	lines       int // lines of the file in the message last returned
 }
 
 // startChat runs the first pass and opens the second.
@@ -235,12 +238,20 @@ func (c *chatReader) preamble() (*model.Message, error) {
 func (c *chatReader) pos(line int) model.Pos { return model.Pos{File: c.t.display, Line: line} }
 
 // timestamp returns the time of a header, or the zero Timestamp when its
-// date does not exist.
+// date does not exist. The start of the day is remembered: runs of
+// messages share a date.
 func (c *chatReader) timestamp(h *header) model.Timestamp {
 	y, m, d, ok := h.date(c.a.order)
 	if !ok {
 		return model.Timestamp{}
 	}
+	if c.day.IsZero() || y != c.dayY || m != c.dayM || d != c.dayD {
+		c.dayY, c.dayM, c.dayD = y, m, d
+		c.day = model.Floating(y, time.Month(m), d, 0, 0, 0, 0, c.prec)
+	}
 	hour, _ := h.hour24()
-	return model.Floating(y, time.Month(m), d, hour, h.min, h.sec, 0, c.prec)
+	if c.prec == model.PrecisionMinute && h.sec != 0 {
+		return model.Floating(y, time.Month(m), d, hour, h.min, h.sec, 0, c.prec)
+	}
+	return c.day.Add(time.Duration(hour*3600+h.min*60+h.sec) * time.Second)
 }

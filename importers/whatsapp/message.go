@@ -178,7 +178,7 @@ func (c *chatReader) userMessage(m *model.Message, full string, firstLen int, ha
 			m.Kind, m.Location = model.KindLocation, &v
 			return
 		}
-		if liveLocationSet[trimMarks(line1)] {
+		if liveLocationSet.has(trimMarks(line1)) {
 			m.Kind, m.Location = model.KindLocation, &model.Location{Live: true}
 			return
 		}
