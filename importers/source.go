@@ -338,7 +338,8 @@ type Probe struct {
 	Kind SourceKind
 	// Head is the first HeadSize bytes of a File source; nil otherwise.
 	Head []byte
-	// Entries lists up to 1000 files of a zip or folder, sorted.
+	// Entries lists up to 1000 files of a zip or folder, sorted; for a
+	// folder the shallowest ones (see Source.Probe).
 	Entries []string
 
 	src   *Source
@@ -356,12 +357,48 @@ func (s *Source) Probe() (*Probe, error) {
 		p.Head = p.HeadOf(s.Name)
 		return p, nil
 	}
-	files, err := s.Files()
-	if err != nil {
-		return nil, err
+	if s.Kind == Zip {
+		p.Entries = s.files[:min(len(s.files), probeEntries)]
+		return p, nil
 	}
-	p.Entries = files[:min(len(files), 1000)]
+	p.Entries = s.probeFolder()
 	return p, nil
+}
+
+// probeEntries bounds Probe.Entries.
+const probeEntries = 1000
+
+// probeFolder lists up to probeEntries files of a folder, shallowest
+// first (all of the top level, then the next level, …, three levels at
+// most), so that a marker file at the top of a huge folder — a phone
+// backup's Manifest.db among 200,000 hashed files — is always seen.
+func (s *Source) probeFolder() []string {
+	var files []string
+	level := []string{"."}
+	for depth := 0; depth < 3 && len(level) > 0 && len(files) < probeEntries; depth++ {
+		var next []string
+		for _, dir := range level {
+			entries, err := fs.ReadDir(s.FS, dir)
+			if err != nil {
+				continue
+			}
+			for _, e := range entries {
+				name := path.Join(dir, e.Name())
+				switch {
+				case e.IsDir():
+					next = append(next, name)
+				case e.Type().IsRegular() && len(files) < probeEntries:
+					files = append(files, name)
+				}
+			}
+			if len(files) >= probeEntries {
+				break
+			}
+		}
+		level = next
+	}
+	sort.Strings(files)
+	return files
 }
 
 // HeadOf returns the first HeadSize bytes of the named file of the

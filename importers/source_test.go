@@ -4,10 +4,12 @@ import (
 	"archive/zip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -195,5 +197,33 @@ func TestOpenBytes(t *testing.T) {
 	}
 	if _, err := importers.OpenBytes("x.zip", data, importers.Limits{MaxUnpacked: 1}); !errors.Is(err, importers.ErrLimit) {
 		t.Errorf("limits do not apply to bytes: %v", err)
+	}
+}
+
+// The probe of a huge folder is cheap and still shows the top level.
+func TestProbeOfAHugeFolder(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 30; i++ {
+		sub := filepath.Join(dir, fmt.Sprintf("%02x", i))
+		os.Mkdir(sub, 0o755)
+		for j := 0; j < 50; j++ {
+			os.WriteFile(filepath.Join(sub, fmt.Sprintf("%040d", j)), nil, 0o644)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "Manifest.db"), []byte("SQLite format 3\x00"), 0o644)
+	src, err := importers.OpenSource(dir, importers.Limits{MaxEntries: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	p, err := src.Probe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Entries) != 1000 || !slices.Contains(p.Entries, "Manifest.db") {
+		t.Errorf("%d entries; Manifest.db listed: %v", len(p.Entries), slices.Contains(p.Entries, "Manifest.db"))
+	}
+	if _, err := src.Files(); !errors.Is(err, importers.ErrLimit) {
+		t.Errorf("a full listing past MaxEntries: %v", err)
 	}
 }

@@ -8,4 +8,6 @@ import (
 	_ "github.com/chatferry/chatferry/importers/canonicaljson"
 	_ "github.com/chatferry/chatferry/importers/telegramjson"
 	_ "github.com/chatferry/chatferry/importers/whatsapp"
+	_ "github.com/chatferry/chatferry/importers/whatsappandroid"
+	_ "github.com/chatferry/chatferry/importers/whatsappios"
 )
