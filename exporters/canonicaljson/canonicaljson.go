@@ -59,6 +59,14 @@ type Writer struct {
 	msgs    int // messages in the current chat
 	started bool
 	chat    *model.Chat
+	files   fileCache
+}
+
+// fileCache keeps the escaped form of the file name the last message came
+// from: every message of an import names the same file.
+type fileCache struct {
+	name    string
+	escaped []byte // appendString(nil, name)
 }
 
 var _ exporters.Writer = (*Writer)(nil)
@@ -184,7 +192,7 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	}
 	w.msgs++
 	b = append(b, "\n    "...)
-	b = AppendMessage(b, m)
+	b = appendMessage(b, m, &w.files)
 	w.b = b
 	_, err := w.w.Write(b)
 	return err
@@ -206,7 +214,9 @@ func (w *Writer) Close() error {
 func (w *Writer) Abort() { w.w.Reset(io.Discard) }
 
 // AppendMessage appends the one-line JSON object for m to b.
-func AppendMessage(b []byte, m *model.Message) []byte {
+func AppendMessage(b []byte, m *model.Message) []byte { return appendMessage(b, m, nil) }
+
+func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 	b = append(b, "{\"id\": "...)
 	b = appendString(b, string(m.ID))
 	if !m.Time.IsZero() {
@@ -356,7 +366,7 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 	}
 	if !m.Source.IsZero() {
 		b = append(b, ", \"source\": "...)
-		b = appendPos(b, m.Source)
+		b = files.appendPos(b, m.Source)
 	}
 	return append(b, '}')
 }
@@ -417,12 +427,20 @@ func appendTime(b []byte, name string, t model.Timestamp) []byte {
 	return append(b, '"')
 }
 
-// appendPos appends p.String() as a JSON string without allocating.
-func appendPos(b []byte, p model.Pos) []byte {
-	if p.Line == 0 {
-		return appendString(b, p.File)
+// appendPos appends p.String() as a JSON string without allocating. The
+// cache may be nil.
+func (c *fileCache) appendPos(b []byte, p model.Pos) []byte {
+	if c == nil {
+		b = appendString(b, p.File)
+	} else {
+		if c.escaped == nil || c.name != p.File {
+			c.name, c.escaped = p.File, appendString(c.escaped[:0], p.File)
+		}
+		b = append(b, c.escaped...)
 	}
-	b = appendString(b, p.File)
+	if p.Line == 0 {
+		return b
+	}
 	b = append(b[:len(b)-1], ':')
 	b = strconv.AppendInt(b, int64(p.Line), 10)
 	return append(b, '"')
@@ -458,9 +476,11 @@ var plain = func() (t [256]bool) {
 
 // appendString appends s as a JSON string. Control characters, quotes and
 // backslashes are escaped, as are U+2028 and U+2029 (for JavaScript
-// readers); invalid UTF-8 becomes U+FFFD. Everything else, including
+// readers); invalid UTF-8 becomes U+FFFD, one for each byte that
+// utf8.DecodeRuneInString reads as an error. Everything else, including
 // '<', '>' and '&', is written as is. Runs of plain ASCII are skipped eight
-// bytes at a time, and everything that needs no escape is copied at once.
+// bytes at a time, characters are checked without decoding them, and
+// everything that needs no escape is copied at once.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start, i := 0, 0
@@ -501,19 +521,48 @@ func appendString(b []byte, s string) []byte {
 		if i == len(s) || s[i] < utf8.RuneSelf {
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		c = s[i]
+		n := validRuneLen(s, i)
 		switch {
-		case r == utf8.RuneError && size == 1:
+		case n == 0:
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-			start = i + size
-		case r == '\u2028' || r == '\u2029':
+			i++
+			start = i
+		case n == 3 && c == 0xE2 && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			start = i + size
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xf])
+			i += 3
+			start = i
+		default:
+			i += n
 		}
-		i += size
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// validRuneLen returns the length of the valid UTF-8 encoding of a
+// character at s[i:], which starts with a byte above 0x7F, or 0 where
+// utf8.DecodeRuneInString reports an error (a stray continuation byte, an
+// overlong form, a surrogate, a code point above U+10FFFF, a cut sequence).
+func validRuneLen(s string, i int) int {
+	c := s[i]
+	switch {
+	case c >= 0xC2 && c < 0xE0:
+		if i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			return 2
+		}
+	case c >= 0xE0 && c < 0xF0:
+		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+			(c != 0xE0 || s[i+1] >= 0xA0) && (c != 0xED || s[i+1] < 0xA0) {
+			return 3
+		}
+	case c >= 0xF0 && c < 0xF5:
+		if i+3 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && s[i+3]&0xC0 == 0x80 &&
+			(c != 0xF0 || s[i+1] >= 0x90) && (c != 0xF4 || s[i+1] < 0x90) {
+			return 4
+		}
+	}
+	return 0
 }
