@@ -62,8 +62,7 @@ type analysis struct {
 	display  string
 	scratch  []byte
 
-	lastName   []byte  // the raw name author last found
-	lastAuthor *author // and what it found
+	found authorCache // names as written, and the senders they name
 }
 
 // dateStats collects what decides the date order.
@@ -239,11 +238,10 @@ func (a *analysis) firstLine(body, scratch []byte) []byte {
 // known reports whether name has an entry among the senders.
 func (a *analysis) known(name []byte) bool { return a.author(name) != nil }
 
-// author returns the entry of a sender's name, or nil. The last name found
-// is remembered: a chat often has runs of messages from one sender.
+// author returns the entry of a sender's name, or nil.
 func (a *analysis) author(name []byte) *author {
-	if a.lastAuthor != nil && string(name) == string(a.lastName) {
-		return a.lastAuthor
+	if au := a.found.get(name); au != nil {
+		return au
 	}
 	var au *author
 	if isClean(name) {
@@ -253,9 +251,38 @@ func (a *analysis) author(name []byte) *author {
 		au = a.authors[string(a.scratch)]
 	}
 	if au != nil {
-		a.lastName, a.lastAuthor = append(a.lastName[:0], name...), au
+		a.found.put(name, au)
 	}
 	return au
+}
+
+// authorCache remembers the senders that names, as written, were found
+// to be: a chat has few senders, and looking a name up here is cheaper
+// than cleaning it and asking the map. Senders are never forgotten, so a
+// name found once stays right.
+type authorCache [256]struct {
+	name []byte
+	au   *author
+}
+
+func authorSlot(name []byte) int {
+	n := len(name)
+	if n == 0 {
+		return 0
+	}
+	return int(byte(n) ^ name[0]*7 ^ name[n/2]*13 ^ name[n-1]*31)
+}
+
+func (c *authorCache) get(name []byte) *author {
+	if e := &c[authorSlot(name)]; e.au != nil && string(e.name) == string(name) {
+		return e.au
+	}
+	return nil
+}
+
+func (c *authorCache) put(name []byte, au *author) {
+	e := &c[authorSlot(name)]
+	e.name, e.au = append(e.name[:0], name...), au
 }
 
 // learnNotice notes the name iOS puts before the end-to-end notice, which

@@ -36,8 +36,8 @@ type chatReader struct {
 	rest        []byte // continuation lines of the record being read
 	scratch     []byte
 	scratchName []byte
-	lastName    []byte          // the raw name author last found
-	lastAuthor  *author         // and what it found
+	found       authorCache     // names as written, and the senders they name
+	block       []model.Message // messages not yet handed out
 	n           int             // messages yielded, for context checks
 	day         model.Timestamp // the start of the day of the last message
 	dayY        int
