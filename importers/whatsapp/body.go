@@ -144,26 +144,30 @@ func lowerAll(list []string) []string {
 }
 
 // trimMarks removes spaces and direction marks around s.
-func trimMarks(s string) string {
+func trimMarks[T string | []byte](s T) T {
 	for {
+		n := len(s)
 		switch {
-		case len(s) > 0 && (s[0] == ' ' || s[0] == '\t'):
+		case n > 0 && (s[0] == ' ' || s[0] == '\t'):
 			s = s[1:]
-		case len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t'):
-			s = s[:len(s)-1]
-		case strings.HasPrefix(s, "\u200e") || strings.HasPrefix(s, "\u200f") || strings.HasPrefix(s, "\u202f"):
+		case n > 0 && (s[n-1] == ' ' || s[n-1] == '\t'):
+			s = s[:n-1]
+		case n >= 3 && isMark3(string(s[:3])):
 			s = s[3:]
-		case strings.HasSuffix(s, "\u200e") || strings.HasSuffix(s, "\u200f") || strings.HasSuffix(s, "\u202f"):
-			s = s[:len(s)-3]
-		case strings.HasPrefix(s, "\u00a0"):
+		case n >= 3 && isMark3(string(s[n-3:])):
+			s = s[:n-3]
+		case n >= 2 && string(s[:2]) == "\u00a0":
 			s = s[2:]
-		case strings.HasSuffix(s, "\u00a0"):
-			s = s[:len(s)-2]
+		case n >= 2 && string(s[n-2:]) == "\u00a0":
+			s = s[:n-2]
 		default:
 			return s
 		}
 	}
 }
+
+// isMark3 reports whether m is U+200E, U+200F or U+202F.
+func isMark3(m string) bool { return m == "\u200e" || m == "\u200f" || m == "\u202f" }
 
 // deletedIndex finds deletion notices by their last four bytes.
 var deletedIndex = func() *suffixIndex {
@@ -178,18 +182,37 @@ var deletedIndex = func() *suffixIndex {
 	return x
 }()
 
-// mayBeDeleted is a cheap test that t could be a deletion notice.
+// mayBeDeleted is a cheap test that t could be a deletion notice: when
+// it is false, deleted is 0.
 func mayBeDeleted(t []byte) bool {
-	for len(t) > 0 && (t[len(t)-1] == ' ' || t[len(t)-1] == '.') {
-		t = t[:len(t)-1]
-	}
-	if len(t) >= 3 && string(t[len(t)-3:]) == "。" {
-		t = t[:len(t)-3]
-	}
 	if len(t) < 8 || len(t) > 160 {
 		return false
 	}
-	return len(deletedIndex.candidates(string(t))) > 0 || hasWideSpace(t)
+	return mayEndDeleted(trimDeleted(t))
+}
+
+// trimDeleted removes what may follow the phrase of a deletion notice.
+func trimDeleted[T string | []byte](s T) T {
+	s = trimMarks(s)
+	if n := len(s); n > 0 && s[n-1] == '.' {
+		s = s[:n-1]
+	}
+	if n := len(s); n >= 3 && string(s[n-3:]) == "。" {
+		s = s[:n-3]
+	}
+	return s
+}
+
+// mayEndDeleted reports whether s, or s with plain spaces for wide ones,
+// may end with a deletion phrase: some phrase ends with the last four
+// bytes of s, or one of its last four characters is a wide space (the
+// only way plain spaces change them).
+func mayEndDeleted[T string | []byte](s T) bool {
+	n := len(s)
+	if n >= 4 && deletedIndex.last2.has(s[n-2], s[n-1]) && len(deletedIndex.byEnd[string(s[n-4:])]) > 0 {
+		return true
+	}
+	return hasWideSpace([]byte(s[max(0, n-16):]))
 }
 
 // deleted returns 1 for "This message was deleted", 2 for "You deleted
@@ -199,10 +222,10 @@ func deleted(s string) int {
 	if len(s) < 8 || len(s) > 160 {
 		return 0
 	}
-	s = strings.TrimSuffix(strings.TrimSuffix(trimMarks(s), "."), "。")
+	s = trimDeleted(s)
 	e, ok := deletedIndex.match(s)
 	if !ok {
-		if !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
+		if !mayEndDeleted(s) || !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
 			return 0
 		}
 		s = plainSpaces(s)

@@ -169,14 +169,29 @@ var noticeStarts, noticeMiddles = func() ([256][][]byte, [][]byte) {
 	return starts, middles
 }()
 
+// noticeFirst2 holds the first two bytes of the notice prefixes, where a
+// space may be a wide one.
+var noticeFirst2 = func() (m bitmap16) {
+	for _, n := range noticePrefixes {
+		for _, v := range variants(n.text) {
+			m.set(v[0], v[1])
+			if v[1] == ' ' {
+				m.set(v[0], 0xC2) // U+00A0
+				m.set(v[0], 0xE2) // U+202F
+			}
+		}
+	}
+	return m
+}()
+
 // isNotice reports whether t opens with a notice WhatsApp writes.
 func isNotice(t []byte) bool {
 	if len(t) < 10 {
 		return false
 	}
-	// The infixes are non-Latin or have an apostrophe, and no prefix
-	// starts with a wide space (openingMarks removed those).
-	if t[0] < 0x80 && len(noticeStarts[t[0]]) == 0 && bytes.IndexByte(t, '\'') < 0 {
+	// The infixes are non-Latin or have an apostrophe, and t does not
+	// start with a space (openingMarks removed those).
+	if t[0] < 0x80 && !noticeFirst2.has(t[0], t[1]) && bytes.IndexByte(t, '\'') < 0 {
 		return false
 	}
 	if hasWideSpace(t) {
