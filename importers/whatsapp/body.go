@@ -10,10 +10,10 @@ import (
 )
 
 // suffixIndex finds which of many phrases a text ends with, by looking up
-// the text's last four bytes first. A bitmap of the phrases' last two
-// bytes turns most texts away before the map is asked.
+// the text's last four bytes first. A Bloom filter of the phrases' last
+// four bytes turns almost every other text away before the map is asked.
 type suffixIndex struct {
-	last2 bitmap16
+	last4 bloom32
 	byEnd map[string][]suffixEntry
 }
 
@@ -28,15 +28,35 @@ func (x *suffixIndex) add(phrase string, kind model.MediaKind) {
 	}
 	k := phrase[len(phrase)-4:]
 	x.byEnd[k] = append(x.byEnd[k], suffixEntry{phrase, kind})
-	x.last2.set(phrase[len(phrase)-2], phrase[len(phrase)-1])
+	x.last4.add(last4(phrase))
 }
 
 // candidates returns the phrases that end with the last four bytes of s.
 func (x *suffixIndex) candidates(s string) []suffixEntry {
-	if len(s) < 4 || !x.last2.has(s[len(s)-2], s[len(s)-1]) {
+	if len(s) < 4 || !x.last4.has(last4(s)) {
 		return nil
 	}
 	return x.byEnd[s[len(s)-4:]]
+}
+
+// last4 returns the last four bytes of s (at least four long) as a number.
+func last4[T string | []byte](s T) uint32 {
+	n := len(s)
+	return uint32(s[n-4])<<24 | uint32(s[n-3])<<16 | uint32(s[n-2])<<8 | uint32(s[n-1])
+}
+
+// bloom32 is a Bloom filter of 32-bit keys with two hashes over 65,536 bits.
+type bloom32 [1024]uint64
+
+func (f *bloom32) add(k uint32) {
+	a, b := uint16((k*0x9E3779B1)>>16), uint16((k*0x85EBCA6B)>>16)
+	f[a>>6] |= 1 << (a & 63)
+	f[b>>6] |= 1 << (b & 63)
+}
+
+func (f *bloom32) has(k uint32) bool {
+	a, b := uint16((k*0x9E3779B1)>>16), uint16((k*0x85EBCA6B)>>16)
+	return f[a>>6]&(1<<(a&63)) != 0 && f[b>>6]&(1<<(b&63)) != 0
 }
 
 func (x *suffixIndex) match(s string) (suffixEntry, bool) {
@@ -209,7 +229,7 @@ func trimDeleted[T string | []byte](s T) T {
 // only way plain spaces change them).
 func mayEndDeleted[T string | []byte](s T) bool {
 	n := len(s)
-	if n >= 4 && deletedIndex.last2.has(s[n-2], s[n-1]) && len(deletedIndex.byEnd[string(s[n-4:])]) > 0 {
+	if n >= 4 && deletedIndex.last4.has(last4(s)) && len(deletedIndex.byEnd[string(s[n-4:])]) > 0 {
 		return true
 	}
 	return hasWideSpace([]byte(s[max(0, n-16):]))
@@ -383,7 +403,7 @@ var callStarts = func() (set [256]bool) {
 // label is "location", "Location", "Standort" …) and iOS places
 // "NAME (ADDRESS): https://foursquare.com/v/…".
 func mapsLocation(s string) (model.Location, bool) {
-	if len(s) > 400 || !strings.Contains(s, "://") {
+	if len(s) > 400 || strings.IndexByte(s, ':') < 0 || !strings.Contains(s, "://") {
 		return model.Location{}, false
 	}
 	s = trimMarks(s)
