@@ -232,7 +232,12 @@ func mayEndDeleted[T string | []byte](s T) bool {
 	if n >= 4 && deletedIndex.last4.has(last4(s)) && len(deletedIndex.byEnd[string(s[n-4:])]) > 0 {
 		return true
 	}
-	return hasWideSpace([]byte(s[max(0, n-16):]))
+	for i := max(0, n-16); i+1 < n; i++ {
+		if s[i] == 0xC2 && s[i+1] == 0xA0 || s[i] == 0xE2 && i+2 < n && s[i+1] == 0x80 && s[i+2] == 0xAF {
+			return true
+		}
+	}
+	return false
 }
 
 // deleted returns 1 for "This message was deleted", 2 for "You deleted
