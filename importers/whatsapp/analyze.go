@@ -56,6 +56,7 @@ type analysis struct {
 	noticeAuthor string // the name iOS puts before the end-to-end notice
 
 	dates    dateStats
+	years    yearStats
 	cutLine  int  // a last line that was cut off, 0 if none
 	cutDrop  bool // the cut-off line is a partial header and is left out
 	warnings []model.Warning
@@ -68,19 +69,19 @@ type analysis struct {
 // dateStats collects what decides the date order.
 type dateStats struct {
 	max       [3]int
-	over12    [2]int // headers whose first / second field exceeds 12
-	firstOver [2]int // the first line where it does
-	unpadded  bool   // a one-digit day or month field
-	back      [4]int // backward steps in time, per dateOrder
-	invalid   [4]int // dates that do not exist, per dateOrder
-	firstBad  [4]int
-	changes   [2]int // how often the first / second field changed
+	over12    [3]int         // headers whose first / second / third field exceeds 12
+	firstOver [3]int         // the first line where it does
+	unpadded  bool           // a one-digit day or month field
+	back      [numOrders]int // backward steps in time, per dateOrder
+	invalid   [numOrders]int // dates that do not exist, per dateOrder
+	firstBad  [numOrders]int
+	changes   [3]int // how often each field changed
 	have      bool
-	prev      [4]int64 // the previous header's instant, per dateOrder (-1 if invalid)
+	prev      [numOrders]int64 // the previous header's instant, per dateOrder (-1 if invalid)
 	prevF     [3]int
 	prevW     [3]int8
-	day       [4]int64 // the previous header's day, per dateOrder (-1 if invalid)
-	oddHours  int      // 12-hour times outside 1–12
+	day       [numOrders]int64 // the previous header's day, per dateOrder (-1 if invalid)
+	oddHours  int              // 12-hour times outside 1–12
 	firstOdd  int
 }
 
@@ -170,7 +171,12 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 			continue
 		}
 		a.records++
-		a.dates.add(&h, lr.line)
+		if h.named != 0 {
+			a.dates.addHour(&h, lr.line)
+			a.years.add(&h, lr.line)
+		} else {
+			a.dates.add(&h, lr.line)
+		}
 		scratch = a.firstLine(line[h.body:], scratch)
 		if len(a.authors) > maxAuthors {
 			return nil, t.fail(lr.line, fmt.Errorf("more than %d different senders: this does not look like one chat", maxAuthors))
@@ -187,6 +193,9 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 		case incompleteRune(last):
 			a.cutLine = a.lines
 		}
+	}
+	if a.shape.named != 0 {
+		a.years.decide(a, opts.year, t.modTime())
 	}
 	if err := a.decide(opts); err != nil {
 		return nil, t.fail(0, err)
@@ -317,22 +326,8 @@ func (a *analysis) noticeIsSystem(key string, au *author, titleKey string) bool 
 	return au == nil || au.plain == 0 || key == titleKey
 }
 
-// add learns from one header.
-func (d *dateStats) add(h *header, line int) {
-	for i := 0; i < 3; i++ {
-		d.max[i] = max(d.max[i], h.f[i])
-	}
-	for i := 0; i < 2; i++ {
-		if h.f[i] > 12 {
-			if d.over12[i] == 0 {
-				d.firstOver[i] = line
-			}
-			d.over12[i]++
-		}
-		if h.w[i] == 1 {
-			d.unpadded = true
-		}
-	}
+// addHour learns from the time of one header.
+func (d *dateStats) addHour(h *header, line int) int {
 	hour, odd := h.hour24()
 	if odd {
 		if d.oddHours == 0 {
@@ -340,17 +335,35 @@ func (d *dateStats) add(h *header, line int) {
 		}
 		d.oddHours++
 	}
+	return hour
+}
+
+// add learns from one header with a numeric date.
+func (d *dateStats) add(h *header, line int) {
+	for i := 0; i < 3; i++ {
+		d.max[i] = max(d.max[i], h.f[i])
+		if h.f[i] > 12 {
+			if d.over12[i] == 0 {
+				d.firstOver[i] = line
+			}
+			d.over12[i]++
+		}
+		if h.w[i] == 1 && int8(i) != h.yearPos {
+			d.unpadded = true
+		}
+	}
+	hour := d.addHour(h, line)
 	secs := int64(hour*3600 + h.min*60 + h.sec)
 	if !d.have || h.f != d.prevF || h.w != d.prevW {
 		// Runs of messages share a date: work the days out when it changes.
-		for _, o := range [...]dateOrder{orderDMY, orderMDY, orderYMD} {
+		for o := orderDMY; o < numOrders; o++ {
 			d.day[o] = -1
 			if y, m, day, ok := h.date(o); ok {
 				d.day[o] = int64((y*13+m)*32 + day)
 			}
 		}
 	}
-	for _, o := range [...]dateOrder{orderDMY, orderMDY, orderYMD} {
+	for o := orderDMY; o < numOrders; o++ {
 		if d.day[o] < 0 {
 			if d.invalid[o] == 0 {
 				d.firstBad[o] = line
@@ -366,7 +379,7 @@ func (d *dateStats) add(h *header, line int) {
 		d.prev[o] = at
 	}
 	if d.have {
-		for i := 0; i < 2; i++ {
+		for i := 0; i < 3; i++ {
 			if h.f[i] != d.prevF[i] {
 				d.changes[i]++
 			}

@@ -38,6 +38,8 @@ type chatReader struct {
 	scratchName []byte
 	found       authorCache     // names as written, and the senders they name
 	block       []model.Message // messages not yet handed out
+	years       yearTracker     // for dates without a year
+	yearBase    int             // the year of the first header
 	n           int             // messages yielded, for context checks
 	day         model.Timestamp // the start of the day of the last message
 	dayY        int
@@ -51,7 +53,7 @@ func startChat(ctx context.Context, t *transcript, opts *options, id string) (*c
 	if err != nil {
 		return nil, err
 	}
-	c := &chatReader{ctx: ctx, t: t, a: a}
+	c := &chatReader{ctx: ctx, t: t, a: a, yearBase: a.years.base}
 	c.media = media{fsys: t.src.FS, dir: path.Dir(t.name)}
 	c.chat = c.buildChat(id)
 	if !a.hasShape {
@@ -241,6 +243,9 @@ func (c *chatReader) pos(line int) model.Pos { return model.Pos{File: c.t.displa
 // date does not exist. The start of the day is remembered: runs of
 // messages share a date.
 func (c *chatReader) timestamp(h *header) model.Timestamp {
+	if h.named != 0 {
+		c.yearOf(h)
+	}
 	y, m, d, ok := h.date(c.a.order)
 	if !ok {
 		return model.Timestamp{}
