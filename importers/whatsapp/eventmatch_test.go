@@ -68,6 +68,38 @@ func TestClassifyEvent(t *testing.T) {
 		{"+44 7700 900123 changed to +44 7700 900456", event{typ: model.EventNumberChanged, actor: "+44 7700 900123", targets: []string{"+44 7700 900456"}}},
 		{"Messages and calls are end-to-end encrypted. No one outside of this chat can read them.", event{typ: model.EventEncryption}},
 		{"Something WhatsApp wrote", event{typ: model.EventOther}},
+		{"Alice und Bob", event{typ: model.EventOther}},
+		{"Ann hat Alice und Bob hinzugefügt.", event{typ: model.EventMemberAdded, actor: "Ann", targets: []string{"Alice", "Bob"}, group: true}},
+		// Turkish (mtln/chat-export#16)
+		{"Maldamer bu grubu oluşturdu", event{typ: model.EventGroupCreated, actor: "Maldamer", group: true}},
+		{"Emirço sizi ekledi", event{typ: model.EventMemberAdded, actor: "Emirço", youTgt: true, group: true}},
+		{"Emirço bu grubun simgesini değiştirdi", event{typ: model.EventIconChanged, actor: "Emirço", group: true}},
+		// Spanish, French, Italian, Portuguese (format catalog, section 5)
+		{"María creó el grupo “Viaje”", event{typ: model.EventGroupCreated, actor: "María", subject: "Viaje", group: true}},
+		{"María agregó a Juan y Pedro", event{typ: model.EventMemberAdded, actor: "María", targets: []string{"Juan", "Pedro"}, group: true}},
+		{"Juan salió del grupo", event{typ: model.EventMemberLeft, actor: "Juan", group: true}},
+		{"Juan cambió el asunto de “A” a “Viaje: 2024”", event{typ: model.EventSubjectChanged, actor: "Juan", subject: "Viaje: 2024", group: true}},
+		{"Sophie a créé le groupe « Voyage »", event{typ: model.EventGroupCreated, actor: "Sophie", subject: "Voyage", group: true}},
+		{"Sophie a créé le groupe «Voyage»", event{typ: model.EventGroupCreated, actor: "Sophie", subject: "Voyage", group: true}},
+		{"Sophie a ajouté Luc", event{typ: model.EventMemberAdded, actor: "Sophie", targets: []string{"Luc"}, group: true}},
+		{"Luc a quitté", event{typ: model.EventMemberLeft, actor: "Luc", group: true}},
+		{"Marco ha creato il gruppo “Gita”", event{typ: model.EventGroupCreated, actor: "Marco", subject: "Gita", group: true}},
+		{"Marco ha aggiunto Luca e Sara", event{typ: model.EventMemberAdded, actor: "Marco", targets: []string{"Luca", "Sara"}, group: true}},
+		{"Luca ha abbandonato il gruppo", event{typ: model.EventMemberLeft, actor: "Luca", group: true}},
+		{"Luca ha cambiato l'oggetto da “A” a “Gita”", event{typ: model.EventSubjectChanged, actor: "Luca", subject: "Gita", group: true}},
+		{"João criou este grupo", event{typ: model.EventGroupCreated, actor: "João", group: true}},
+		{"João criou o grupo “Viagem”", event{typ: model.EventGroupCreated, actor: "João", subject: "Viagem", group: true}},
+		{"João adicionou Ana", event{typ: model.EventMemberAdded, actor: "João", targets: []string{"Ana"}, group: true}},
+		{"Ana saiu", event{typ: model.EventMemberLeft, actor: "Ana", group: true}},
+		{"Ana mudou o assunto para “Viagem”", event{typ: model.EventSubjectChanged, actor: "Ana", subject: "Viagem", group: true}},
+		{"Иван создал(-а) группу “Поездка”", event{typ: model.EventGroupCreated, actor: "Иван", subject: "Поездка", group: true}},
+		// The notices of the corpus languages (encryption, security code)
+		{"Los mensajes y las llamadas están cifrados de extremo a extremo. Nadie fuera de este chat puede leerlos.", event{typ: model.EventEncryption}},
+		{"Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen.", event{typ: model.EventEncryption}},
+		{"Mesajlar ve aramalar uçtan uca şifrelidir. Kimse okuyamaz.", event{typ: model.EventEncryption}},
+		{"Pesan dan panggilan terenkripsi secara end-to-end. Tidak seorang pun dapat membacanya.", event{typ: model.EventEncryption}},
+		{"Votre code de sécurité avec Elon a changé. Appuyez pour en savoir plus.", event{typ: model.EventSecurityCode}},
+		{"Kode keamanan Anda dengan Elon telah berubah. Ketuk untuk info selengkapnya.", event{typ: model.EventSecurityCode}},
 	} {
 		if got := classifyEvent(tc.line); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%q:\n got %+v\nwant %+v", tc.line, got, tc.want)

@@ -25,12 +25,13 @@ type eventRule struct {
 	typ     model.EventType
 	group   bool // only group chats have this event
 	you     bool // the actor is the exporting user
+	youTgt  bool // the exporting user is the target ("sizi ekledi": added you)
 }
 
 // eventRules are tried in order; the first that matches a line decides.
 var eventRules = func() []eventRule {
 	r := func(pattern string, typ model.EventType, group, you bool) eventRule {
-		return eventRule{pattern, typ, group, you}
+		return eventRule{pattern: pattern, typ: typ, group: group, you: you}
 	}
 	g := true
 	return []eventRule{
@@ -80,6 +81,32 @@ var eventRules = func() []eventRule {
 		r(`{actor} добавил(-а) [контакт ]?{targets}`, model.EventMemberAdded, g, false),
 		r(`{actor} удалил(-а) [контакт ]?{targets}`, model.EventMemberRemoved, g, false),
 		r(`{actor} вышел(-ла)`, model.EventMemberLeft, g, false),
+		r(`{actor} создал(-а) группу[ “{subject}”]?`, model.EventGroupCreated, g, false),
+		r(`{actor} изменил(-а) тему[ с “{any}”]? на “{subject}”`, model.EventSubjectChanged, g, false),
+		// Turkish (mtln/chat-export#16)
+		r(`{actor} bu grubu oluşturdu`, model.EventGroupCreated, g, false),
+		{pattern: `{actor} sizi ekledi`, typ: model.EventMemberAdded, group: g, youTgt: true},
+		r(`{actor} bu grubun simgesini değiştirdi`, model.EventIconChanged, g, false),
+		// Spanish, French, Italian and Portuguese: the wording the format
+		// catalog gives for creating, adding and leaving (its section 5,
+		// from one parser's lists, not seen in an export of the corpus), and
+		// the subject changes whose phrases the sender rule knows.
+		r(`{actor} creó el grupo[ “{subject}”]?`, model.EventGroupCreated, g, false),
+		r(`{actor} agregó [a ]?{targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} salió[ del grupo]?`, model.EventMemberLeft, g, false),
+		r(`{actor} cambió el asunto[ de “{any}”]? a “{subject}”`, model.EventSubjectChanged, g, false),
+		r(`{actor} a créé le groupe[ “{subject}”]?`, model.EventGroupCreated, g, false),
+		r(`{actor} a ajouté {targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} a quitté[ le groupe]?`, model.EventMemberLeft, g, false),
+		r(`{actor} a changé le sujet[ de “{any}”]? en “{subject}”`, model.EventSubjectChanged, g, false),
+		r(`{actor} ha creato il gruppo[ “{subject}”]?`, model.EventGroupCreated, g, false),
+		r(`{actor} ha aggiunto {targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} ha abbandonato[ il gruppo]?`, model.EventMemberLeft, g, false),
+		r(`{actor} ha cambiato l'oggetto[ da “{any}”]? [in|a] “{subject}”`, model.EventSubjectChanged, g, false),
+		r(`{actor} criou [este grupo|o grupo “{subject}”]`, model.EventGroupCreated, g, false),
+		r(`{actor} adicionou {targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} saiu[ do grupo]?`, model.EventMemberLeft, g, false),
+		r(`{actor} mudou o assunto[ de “{any}”]? para “{subject}”`, model.EventSubjectChanged, g, false),
 	}
 }()
 
@@ -114,16 +141,25 @@ func classifyEvent(text string) event {
 		ev := event{typ: rule.typ, group: rule.group, actorYou: rule.you}
 		get := func(c capture) string { return text[caps[c].from:caps[c].to] }
 		ev.actor, ev.subject = get(capActor), get(capSubject)
+		if from := caps[capSubject].from; from >= 2 && text[from-2:from] == "«" {
+			ev.subject = strings.TrimSpace(ev.subject) // French « subject », with no-break spaces
+		}
 		if caps[capTargets].to > 0 {
 			ev.targets, ev.youTgt = splitNames(get(capTargets))
 		}
-		if (rule.typ == model.EventMemberAdded || rule.typ == model.EventAdminChanged) && ev.actor == "" && !rule.you {
-			ev.youTgt = true // "You were added", "You're now an admin"
+		if (rule.typ == model.EventMemberAdded || rule.typ == model.EventAdminChanged) && ev.actor == "" && !rule.you || rule.youTgt {
+			ev.youTgt = true // "You were added", "You're now an admin", "X sizi ekledi"
 		}
 		return ev
 	}
 	return event{typ: model.EventOther}
 }
+
+// ands join the last two names of a list, in the languages of the rules.
+var ands = strings.NewReplacer(" and ", "\x00", " und ", "\x00", " и ", "\x00", " y ", "\x00", " et ", "\x00",
+	" e ", "\x00", " ve ", "\x00")
+
+func splitAnd(s string) []string { return strings.Split(ands.Replace(s), "\x00") }
 
 // splitNames splits "Ann, Ben and you" into names, reporting "you"
 // separately.
@@ -131,7 +167,7 @@ func splitNames(s string) ([]string, bool) {
 	var names []string
 	you := false
 	for _, part := range strings.Split(s, ", ") {
-		for _, name := range strings.Split(part, " and ") {
+		for _, name := range splitAnd(part) {
 			name = strings.TrimSpace(strings.TrimSuffix(name, "."))
 			switch name {
 			case "":
