@@ -213,6 +213,7 @@ func (c *chatReader) body(dst []byte, used int) ([]byte, bool, error) {
 			c.head, c.headNo, c.haveHead = append(c.head[:0], b...), c.lr.line, true
 			break
 		}
+		b = c.unescape(b)
 		if some {
 			dst = append(dst, '\n')
 		}
@@ -223,6 +224,30 @@ func (c *chatReader) body(dst []byte, used int) ([]byte, bool, error) {
 		}
 	}
 	return dst, some, nil
+}
+
+// escapeMark is what chatferry's whatsapp exporter writes before a body
+// line that would otherwise read as a header (U+200B ZERO WIDTH SPACE).
+const escapeMark = "\u200b"
+
+// unescape undoes the exporter's escape: it removes one escapeMark from
+// the start of a continuation line that, after its leading marks, is a
+// header of the transcript's layout (the exporter adds one mark to such
+// lines, also to those that already start with marks). Other lines, with
+// the mark or without, are kept as they are.
+func (c *chatReader) unescape(b []byte) []byte {
+	if len(b) < len(escapeMark)+6 || string(b[:len(escapeMark)]) != escapeMark {
+		return b
+	}
+	rest := b[len(escapeMark):]
+	for len(rest) >= len(escapeMark) && string(rest[:len(escapeMark)]) == escapeMark {
+		rest = rest[len(escapeMark):]
+	}
+	var h header
+	if scanHeader(rest, &h) == isHeader && h.shape == c.a.shape {
+		return b[len(escapeMark):]
+	}
+	return b
 }
 
 // preamble reads up to the first header. Lines before it become one
