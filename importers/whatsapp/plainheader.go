@@ -5,7 +5,7 @@ package whatsapp
 //
 //	23/03/2022, 13:31 -
 //	[3/18/22, 14:56:01]
-//	1/4/23, 7:02 PM -
+//	1/4/23, 7:02 PM -   (with a plain or a narrow no-break space)
 //	2022-03-23 13:31:
 //
 // It reports false for anything else (marks, other digits, wide spaces,
@@ -80,9 +80,17 @@ func scanPlainHeader(b []byte, h *header) bool {
 		}
 		h.seconds, h.sec, k = true, ss, k2
 	}
-	// "AM" or "PM" after one plain space.
-	if b[k] == ' ' && k+3 < len(b) && b[k+2]|0x20 == 'm' {
-		switch b[k+1] | 0x20 {
+	// "AM" or "PM" after one space: a plain one, or the narrow no-break
+	// space current Android and iOS write.
+	sp := 0
+	switch {
+	case b[k] == ' ':
+		sp = 1
+	case b[k] == 0xE2 && k+2 < len(b) && b[k+1] == 0x80 && b[k+2] == 0xAF:
+		sp = 3
+	}
+	if sp > 0 && k+sp+2 < len(b) && b[k+sp+1]|0x20 == 'm' {
+		switch b[k+sp] | 0x20 {
 		case 'a':
 			h.half = halfAM
 		case 'p':
@@ -90,11 +98,13 @@ func scanPlainHeader(b []byte, h *header) bool {
 		default:
 			return false
 		}
-		if c := b[k+3]; c != ' ' && c != ']' {
+		if c := b[k+sp+2]; c != ' ' && c != ']' {
 			return false
 		}
-		h.clock12, h.halfSpace = true, 1
-		k += 3
+		h.clock12, h.halfSpace = true, int8(sp)
+		k += sp + 2
+	} else if sp == 3 {
+		return false
 	}
 	// The end: "] " (iOS), " - " (Android) or ": " (old exports).
 	switch {

@@ -40,7 +40,10 @@ func TestPlainHeader(t *testing.T) {
 		{"23.03.22 13:31 - Ann", true},
 		{"23/03/2022, 13:31 -", true},
 		{"[3/18/22, 14:56:01]", true},
-		{"1/4/23, 7:02\u202fPM - Ann: hi", false},    // narrow no-break space
+		{"1/4/23, 7:02\u202fPM - Ann: hi", true}, // narrow no-break space
+		{"[13/11/2025, 12:25:55\u202fPM] Ann: hi", true},
+		{"1/4/23, 7:02\u00a0PM - Ann: hi", false}, // no-break space
+		{"1/4/23, 7:02\u202f- Ann: hi", false},
 		{"\u200e[3/18/22, 14:56:01] Ann: hi", false}, // mark
 		{"[14:56:01, 3/18/22] Ann: hi", false},       // time first
 		{"13. 6. 2018. 21:25:15 Ann: hi", false},     // spaced date
