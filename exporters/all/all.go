@@ -10,6 +10,7 @@ import (
 	_ "github.com/chatferry/chatferry/exporters/html"
 	_ "github.com/chatferry/chatferry/exporters/markdown"
 	_ "github.com/chatferry/chatferry/exporters/signal"
+	_ "github.com/chatferry/chatferry/exporters/sqlite"
 	_ "github.com/chatferry/chatferry/exporters/telegramimport"
 	_ "github.com/chatferry/chatferry/exporters/telegramjson"
 	_ "github.com/chatferry/chatferry/exporters/text"

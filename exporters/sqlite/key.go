@@ -1,0 +1,173 @@
+package sqlite
+
+import (
+	"encoding/binary"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chatferry/chatferry/model"
+)
+
+// A message key identifies a message within its chat across runs, so
+// that converting a newer export of a chat adds only what is new. It is
+// made of what every export of the same message shows alike:
+//
+//	bytes 0–7    the minute of the message time, big-endian, sign bit
+//	             flipped so keys sort by time (a floating time counts by
+//	             its wall clock as written, a zoned one by its instant)
+//	bytes 8–15   FNV-1a (64 bits, big-endian) over: "chatferry-key-1",
+//	             whether the time is floating, zoned or unknown, the
+//	             sender's name, the text, the number of attachments and
+//	             their names, each string preceded by its length as a
+//	             uvarint
+//	bytes 16–19  the ordinal, big-endian: 1 for the first message of a
+//	             chat with these fields, 2 for the second, and so on
+//
+// Times count by the minute because exports of one chat differ in
+// precision (an Android text export has minutes, an iOS one seconds).
+// The ordinal keeps two equal messages in the same minute ("ok", "ok")
+// apart; the time prefix keeps the unique index growing at its end.
+type keyMaker struct {
+	h   hash.Hash64
+	buf []byte
+
+	// The ordinals so far, by the day of their minute (see next).
+	days      map[int64]map[[16]byte]uint32
+	total     int   // counts kept
+	newestDay int64 // the latest day seen
+	day       int64 // the day of cur
+	cur       map[[16]byte]uint32
+}
+
+func newKeyMaker() *keyMaker {
+	return &keyMaker{h: fnv.New64a(), days: map[int64]map[[16]byte]uint32{}}
+}
+
+// reset starts a new chat.
+func (k *keyMaker) reset() {
+	clear(k.days)
+	k.total, k.newestDay, k.cur = 0, 0, nil
+}
+
+// base returns the first 16 bytes of the key of m, sent by sender.
+func (k *keyMaker) base(m *model.Message, sender string) [16]byte {
+	var out [16]byte
+	minute, kind := int64(0), "unknown"
+	if !m.Time.IsZero() {
+		// A floating time's Wall holds the reading in UTC fields, so
+		// its Unix minute numbers the reading; a zoned one's the instant.
+		kind = "zoned"
+		if m.Time.IsFloating() {
+			kind = "floating"
+		}
+		minute = floorDiv(m.Time.Wall().Unix(), 60)
+	}
+	binary.BigEndian.PutUint64(out[:8], uint64(minute)^(1<<63))
+	b := append(k.buf[:0], "chatferry-key-1"...)
+	b = appendField(b, kind)
+	b = appendField(b, sender)
+	b = appendField(b, m.Text)
+	b = binary.AppendUvarint(b, uint64(len(m.Attachments)))
+	for i := range m.Attachments {
+		b = appendField(b, m.Attachments[i].Name)
+	}
+	k.buf = b
+	k.h.Reset()
+	k.h.Write(b)
+	binary.BigEndian.PutUint64(out[8:], k.h.Sum64())
+	return out
+}
+
+func appendField(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// Counts are kept by day, for the keepDays days before the newest
+// message seen, and for fewer when more than maxOrdinals would be kept:
+// memory stays bounded, and forgetting a day costs nothing.
+const (
+	keepDays    = 7
+	maxOrdinals = 1 << 18
+)
+
+// next returns the key of the next message of the chat with the given
+// base: the ordinal counts messages with the same base so far. Exports
+// are in time order but for small steps back, so a forgotten count
+// matters only for a message equal to one in the same minute more than a
+// week before the newest message seen. Such a message is still kept (see
+// bump); only when its chat is converted again may that one message be
+// taken for the one it equals.
+func (k *keyMaker) next(base [16]byte, dst []byte) []byte {
+	counts := k.counts(base)
+	n := counts[base] + 1
+	counts[base] = n
+	if n == 1 {
+		k.total++
+	}
+	return withOrdinal(dst, base, n)
+}
+
+// counts returns the counts of the day of base.
+func (k *keyMaker) counts(base [16]byte) map[[16]byte]uint32 {
+	day := floorDiv(int64(binary.BigEndian.Uint64(base[:8])^(1<<63)), 24*60)
+	if k.cur != nil && day == k.day {
+		return k.cur
+	}
+	m := k.days[day]
+	if m == nil {
+		m = map[[16]byte]uint32{}
+		k.days[day] = m
+		if day > k.newestDay || len(k.days) == 1 {
+			k.newestDay = day
+		}
+		k.prune(day)
+	}
+	k.cur, k.day = m, day
+	return m
+}
+
+// prune forgets the days before the last keepDays, and then the oldest
+// ones while more than maxOrdinals counts are kept; never the day in use.
+func (k *keyMaker) prune(inUse int64) {
+	for d, m := range k.days {
+		if d < k.newestDay-keepDays && d != inUse {
+			k.total -= len(m)
+			delete(k.days, d)
+		}
+	}
+	for k.total > maxOrdinals && len(k.days) > 1 {
+		oldest := k.newestDay
+		for d := range k.days {
+			if d != inUse {
+				oldest = min(oldest, d)
+			}
+		}
+		k.total -= len(k.days[oldest])
+		delete(k.days, oldest)
+	}
+	k.cur = nil
+}
+
+// bump gives key, in place, the next ordinal, and counts it.
+func (k *keyMaker) bump(base [16]byte, key []byte) {
+	n := binary.BigEndian.Uint32(key[16:]) + 1
+	counts := k.counts(base)
+	if n > counts[base] {
+		counts[base] = n
+	}
+	binary.BigEndian.PutUint32(key[16:], n)
+}
+
+func withOrdinal(dst []byte, base [16]byte, n uint32) []byte {
+	dst = append(dst[:0], base[:]...)
+	return binary.BigEndian.AppendUint32(dst, n)
+}

@@ -1,0 +1,65 @@
+package sqlite
+
+import (
+	"encoding/binary"
+	"testing"
+	"time"
+
+	"github.com/chatferry/chatferry/model"
+)
+
+func TestKeys(t *testing.T) {
+	at := func(day, min int) model.Timestamp {
+		return model.Floating(2024, 5, 1+day, 10, min, 0, 0, model.PrecisionMinute)
+	}
+	text := func(ts model.Timestamp, s string) *model.Message {
+		return &model.Message{Time: ts, Sender: "x", Kind: model.KindText, Text: s}
+	}
+	k := newKeyMaker()
+	key := func(m *model.Message, sender string) []byte { return k.next(k.base(m, sender), nil) }
+	ordinal := func(key []byte) uint32 { return binary.BigEndian.Uint32(key[16:]) }
+
+	a1 := key(text(at(0, 0), "ok"), "Ann")
+	b1 := key(text(at(0, 0), "ok"), "Ben")
+	a2 := key(text(at(0, 0), "ok"), "Ann")
+	if ordinal(a1) != 1 || ordinal(b1) != 1 || ordinal(a2) != 2 || string(a1[:16]) != string(a2[:16]) {
+		t.Errorf("ordinals %d %d %d, want 1 1 2 with one base", ordinal(a1), ordinal(b1), ordinal(a2))
+	}
+	// Seconds do not count, the minute does; so does the kind of time.
+	sec := text(model.Floating(2024, 5, 1, 10, 0, 42, 0, model.PrecisionSecond), "ok")
+	if got := k.base(sec, "Ann"); string(got[:]) != string(a1[:16]) {
+		t.Error("a reading with seconds has another base than the same minute")
+	}
+	zoned := text(model.Zoned(time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC), model.PrecisionMinute), "ok")
+	if got := k.base(zoned, "Ann"); string(got[:]) == string(a1[:16]) {
+		t.Error("a zoned time has the base of the floating reading with the same numbers")
+	}
+	// Attachment names count; keys sort by time.
+	withFile := text(at(0, 0), "ok")
+	withFile.Attachments = []model.Attachment{{Name: "a.jpg"}}
+	if got := k.base(withFile, "Ann"); string(got[:]) == string(a1[:16]) {
+		t.Error("an attachment's name does not change the key")
+	}
+	if later := key(text(at(0, 1), "ok"), "Ann"); string(later) <= string(a2) {
+		t.Error("a later minute does not sort after")
+	}
+	// A step back of a day is remembered; the counts of a month ago are not.
+	for d := 1; d <= 30; d++ {
+		key(text(at(d, 0), "news"), "Ann")
+	}
+	if len(k.days) > keepDays+2 {
+		t.Errorf("%d days of counts kept, want at most %d", len(k.days), keepDays+2)
+	}
+	if got := ordinal(key(text(at(29, 0), "news"), "Ann")); got != 2 {
+		t.Errorf("a step back of a day: ordinal %d, want 2", got)
+	}
+	if got := ordinal(key(text(at(0, 0), "ok"), "Ann")); got != 1 {
+		t.Errorf("a month back: ordinal %d, want 1 (forgotten)", got)
+	}
+	// bump moves on past a taken key and counts it.
+	again := key(text(at(30, 5), "x"), "Ann")
+	k.bump(k.base(text(at(30, 5), "x"), "Ann"), again)
+	if ordinal(again) != 2 || ordinal(key(text(at(30, 5), "x"), "Ann")) != 3 {
+		t.Error("bump does not count")
+	}
+}

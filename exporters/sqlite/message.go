@@ -1,0 +1,344 @@
+package sqlite
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+	"unsafe"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/chatferry/chatferry/model"
+)
+
+// scratch holds buffers reused from message to message, so that writing
+// a message allocates little.
+type scratch struct {
+	key    []byte      // the message's key; its array is reused
+	keyVal driverValue // key boxed once
+	time   []byte
+	inst   []byte
+	source []byte
+	row    [14]driverValue
+}
+
+// transient returns b as a string that shares b's memory, for a value
+// the driver copies when it binds it and that is not kept past the call.
+func transient(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// kindValues are the message kinds as bound values, boxed once.
+var kindValues = func() map[model.MessageKind]driverValue {
+	m := map[model.MessageKind]driverValue{}
+	for _, k := range model.Kinds {
+		m[k] = string(k)
+	}
+	return m
+}()
+
+// instantLayout is how instants are stored: UTC with milliseconds, so
+// that they sort as text.
+const instantLayout = "2006-01-02T15:04:05.000Z"
+
+// WriteMessage adds m to the open chat unless the archive has it already.
+func (w *Writer) WriteMessage(m *model.Message) error {
+	cs := w.chat
+	if cs == nil {
+		return errors.New("sqlite: message written before its chat")
+	}
+	if cs.pending {
+		return w.hold(cs, m)
+	}
+	var sender driverValue
+	senderName := string(m.Sender)
+	if p, ok := cs.parts[m.Sender]; ok {
+		sender, senderName = p.idVal, p.name
+	}
+	sc := &w.scratch
+	base := w.keys.base(m, senderName)
+	sc.key = w.keys.next(base, sc.key)
+	if sc.keyVal == nil {
+		sc.keyVal = sc.key
+	}
+	var timeText, floating, instant driverValue
+	if !m.Time.IsZero() {
+		sc.time, sc.inst = appendTimes(sc.time[:0], sc.inst[:0], m.Time, w.tz)
+		timeText, instant = transient(sc.time), transient(sc.inst)
+		floating = boolInt(m.Time.IsFloating())
+	}
+	var editedAt driverValue
+	if !m.EditedAt.IsZero() {
+		editedAt = m.EditedAt.String()
+	}
+	kind, ok := kindValues[m.Kind]
+	if !ok {
+		kind = string(m.Kind)
+	}
+	sc.source = append(sc.source[:0], m.Source.File...)
+	if m.Source.Line != 0 {
+		sc.source = append(sc.source, ':')
+		sc.source = strconv.AppendInt(sc.source, int64(m.Source.Line), 10)
+	}
+	sc.row = [...]driverValue{nil, cs.idVal, sc.keyVal, sender, kind, m.Text, timeText, floating, instant,
+		boolInt(m.Edited), editedAt, boolInt(m.Forwarded), cs.importVal, transient(sc.source)}
+	for {
+		id, inserted, err := w.insertMessage(sc.row[:])
+		if err != nil {
+			return messageError(m, err)
+		}
+		if inserted {
+			w.added++
+			cs.added++
+			w.changed = true
+			if err := w.replies.note(cs.seq, string(m.ID), id); err != nil {
+				return err
+			}
+			if err := w.details(cs, m, id); err != nil {
+				return messageError(m, err)
+			}
+			return nil
+		}
+		row, ok, err := w.st.findMsg.row(cs.idVal, sc.keyVal)
+		if err != nil || !ok {
+			return messageError(m, errors.Join(err, errors.New("a message key conflicts but its row is not found")))
+		}
+		id = row[0].(int64)
+		if row[1].(int64) == cs.importID {
+			// The same input has a message with this key already: an
+			// equal message whose count was forgotten (see keyMaker.next).
+			w.keys.bump(base, sc.key)
+			continue
+		}
+		w.dups++
+		return w.replies.note(cs.seq, string(m.ID), id)
+	}
+}
+
+// insertMessage inserts a row into messages, whose values row holds but
+// for the id, and returns its id, or ok false when the chat has a
+// message with its key. The run holds the archive's write lock, so it
+// numbers its rows itself; a conflict is the exception (a message the
+// archive has), so it is learnt from the error rather than asked after
+// every row.
+func (w *Writer) insertMessage(row []driverValue) (id int64, ok bool, err error) {
+	id = w.nextID
+	row[0] = id
+	if err := w.st.insertMsg.run(row...); err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+			return 0, false, nil
+		}
+		return 0, false, err
+	}
+	w.nextID++
+	return id, true, nil
+}
+
+func messageError(m *model.Message, err error) error {
+	if !m.Source.IsZero() {
+		return &messageErr{pos: m.Source.String(), err: err}
+	}
+	return err
+}
+
+type messageErr struct {
+	pos string
+	err error
+}
+
+func (e *messageErr) Error() string { return "sqlite: message from " + e.pos + ": " + e.err.Error() }
+func (e *messageErr) Unwrap() error { return e.err }
+
+// instant is ts as a UTC instant; a floating time is read in the run's zone.
+func (w *Writer) instant(ts model.Timestamp) string {
+	_, inst := appendTimes(nil, nil, ts, w.tz)
+	return string(inst)
+}
+
+// appendTimes appends to written the time as the source wrote it (the
+// form of model.Timestamp.String) and to instant the time in UTC in
+// instantLayout, a floating time read in loc. It computes the wall
+// clock's date once: the writer's hot path. exporters.Counting reports
+// the floating times a daylight-saving change makes ambiguous.
+func appendTimes(written, instant []byte, ts model.Timestamp, loc *time.Location) ([]byte, []byte) {
+	wall := ts.Wall()
+	year, month, day := wall.Date()
+	if year < 0 || year > 9999 {
+		return ts.AppendFormat(written), ts.In(loc).UTC().AppendFormat(instant, instantLayout)
+	}
+	hour, min, sec := wall.Clock()
+	written = appendClock(written, year, int(month), day, hour, min, sec)
+	if ts.Precision() == model.PrecisionMillisecond {
+		written = append(written, '.')
+		written = appendDigits(written, wall.Nanosecond()/1e6, 3)
+	}
+	t := wall
+	if ts.IsFloating() {
+		t = time.Date(year, month, day, hour, min, sec, wall.Nanosecond(), loc)
+	} else if _, off := wall.Zone(); off == 0 {
+		written = append(written, 'Z')
+	} else {
+		sign := byte('+')
+		if off < 0 {
+			sign, off = '-', -off
+		}
+		written = append(written, sign)
+		written = appendDigits(written, off/3600, 2)
+		written = append(written, ':')
+		written = appendDigits(written, off%3600/60, 2)
+	}
+	t = t.UTC()
+	year, month, day = t.Date()
+	if year < 0 || year > 9999 {
+		return written, t.AppendFormat(instant, instantLayout)
+	}
+	hour, min, sec = t.Clock()
+	instant = appendClock(instant, year, int(month), day, hour, min, sec)
+	instant = append(instant, '.')
+	instant = appendDigits(instant, t.Nanosecond()/1e6, 3)
+	return written, append(instant, 'Z')
+}
+
+// appendClock appends YYYY-MM-DDTHH:MM:SS.
+func appendClock(b []byte, year, month, day, hour, min, sec int) []byte {
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, month, 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, min, 2)
+	b = append(b, ':')
+	return appendDigits(b, sec, 2)
+}
+
+// appendDigits appends the n last decimal digits of v, v >= 0.
+func appendDigits(b []byte, v, n int) []byte {
+	var d [4]byte
+	for i := n - 1; i >= 0; i-- {
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(b, d[:n]...)
+}
+
+// details stores what a new message carries beside its text.
+func (w *Writer) details(cs *chatState, m *model.Message, id int64) error {
+	st := w.st
+	part := func(pid model.ParticipantID) driverValue {
+		if p, ok := cs.parts[pid]; ok {
+			return p.id
+		}
+		return nil
+	}
+	for i := range m.Attachments {
+		if err := w.attachment(cs, id, i, &m.Attachments[i]); err != nil {
+			return err
+		}
+	}
+	if m.ReplyTo != "" || m.Quote != nil {
+		var qSender, qText driverValue
+		if q := m.Quote; q != nil {
+			qSender, qText = part(q.Sender), q.Text
+		}
+		if err := st.insertReply.run(id, qSender, qText); err != nil {
+			return err
+		}
+		if m.ReplyTo != "" {
+			if err := w.replies.wait(id, cs.seq, string(m.ReplyTo)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range m.Reactions {
+		sender := part(r.Sender)
+		if sender == nil {
+			w.opts.Report.Drop(model.FeatureReactions, 1)
+			continue
+		}
+		var t, inst driverValue
+		if !r.Time.IsZero() {
+			t, inst = r.Time.String(), w.instant(r.Time)
+		}
+		if err := st.insertReaction.run(id, sender, r.Emoji, t, inst); err != nil {
+			return err
+		}
+	}
+	if e := m.Event; e != nil {
+		if err := st.insertEvent.run(id, string(e.Type), part(e.Actor), nullString(e.Subject)); err != nil {
+			return err
+		}
+		for i, t := range e.Targets {
+			if p := part(t); p != nil {
+				if err := st.insertTarget.run(id, int64(i), p); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if p := m.Poll; p != nil {
+		if err := st.insertPoll.run(id, p.Question, boolInt(p.Multiple)); err != nil {
+			return err
+		}
+		for i, o := range p.Options {
+			if err := st.insertOption.run(id, int64(i), o.Text, int64(o.Votes)); err != nil {
+				return err
+			}
+			for _, v := range o.Voters {
+				if pv := part(v); pv != nil {
+					if err := st.insertVote.run(id, int64(i), pv); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	if l := m.Location; l != nil {
+		if err := st.insertLocation.run(id, l.Latitude, l.Longitude, nullString(l.Name),
+			nullString(l.Address), nullString(l.URL), boolInt(l.Live)); err != nil {
+			return err
+		}
+	}
+	for i, c := range m.Contacts {
+		phones := c.Phones
+		if phones == nil {
+			phones = []string{}
+		}
+		b, err := json.Marshal(phones)
+		if err != nil {
+			return err
+		}
+		if err := st.insertContact.run(id, int64(i), c.Name, string(b), nullString(c.VCard)); err != nil {
+			return err
+		}
+	}
+	if c := m.Call; c != nil {
+		if err := st.insertCall.run(id, boolInt(c.Video), boolInt(c.Missed), millis(c.Duration)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *Writer) attachment(cs *chatState, msg int64, i int, a *model.Attachment) error {
+	media := cs.c.Media
+	if cs.replaying {
+		media = w.media.heldFS()
+	}
+	file, ok, err := w.media.store(media, cs.dir, a)
+	if err != nil {
+		return err
+	}
+	var path, sum driverValue
+	if ok {
+		path, sum = nullString(file.path), file.sha256
+	}
+	return w.st.insertAtt.run(msg, int64(i), a.Name, string(a.Kind), a.MIME, nullInt(a.Size),
+		nullInt(int64(a.Width)), nullInt(int64(a.Height)), millis(a.Duration),
+		boolInt(a.Omitted), boolInt(a.Missing), path, sum)
+}
+
+// millis stores a duration in milliseconds, unknown (0) as NULL.
+func millis(d time.Duration) driverValue { return nullInt(d.Milliseconds()) }
