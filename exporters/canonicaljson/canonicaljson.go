@@ -14,9 +14,9 @@ import (
 	"sort"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/internal/jsontext"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -66,7 +66,7 @@ type Writer struct {
 // from: every message of an import names the same file.
 type fileCache struct {
 	name    string
-	escaped []byte // appendString(nil, name)
+	escaped []byte // jsontext.AppendString(nil, name)
 }
 
 var _ exporters.Writer = (*Writer)(nil)
@@ -106,17 +106,17 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 	}
 	w.chats++
 	b = append(b, "\n  {\n   \"id\": "...)
-	b = appendString(b, string(c.ID))
+	b = jsontext.AppendString(b, string(c.ID))
 	for _, f := range [...][2]string{{"title", c.Title}, {"kind", string(c.Kind)},
 		{"format", c.Format}, {"source", c.Source}} {
 		if f[1] != "" || f[0] == "title" || f[0] == "kind" {
 			b = append(b, ",\n   \""+f[0]+"\": "...)
-			b = appendString(b, f[1])
+			b = jsontext.AppendString(b, f[1])
 		}
 	}
 	if c.TimePrecision != model.PrecisionSecond {
 		b = append(b, ",\n   \"time_precision\": "...)
-		b = appendString(b, c.TimePrecision.String())
+		b = jsontext.AppendString(b, c.TimePrecision.String())
 	}
 	if len(c.Meta) > 0 {
 		keys := make([]string, 0, len(c.Meta))
@@ -129,9 +129,9 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendString(b, k)
+			b = jsontext.AppendString(b, k)
 			b = append(b, ": "...)
-			b = appendString(b, c.Meta[k])
+			b = jsontext.AppendString(b, c.Meta[k])
 		}
 		b = append(b, '}')
 	}
@@ -142,12 +142,12 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 				b = append(b, ',')
 			}
 			b = append(b, "\n    {\"code\": "...)
-			b = appendString(b, wn.Code)
+			b = jsontext.AppendString(b, wn.Code)
 			b = append(b, ", \"text\": "...)
-			b = appendString(b, wn.Text)
+			b = jsontext.AppendString(b, wn.Text)
 			if !wn.Pos.IsZero() {
 				b = append(b, ", \"source\": "...)
-				b = appendString(b, wn.Pos.String())
+				b = jsontext.AppendString(b, wn.Pos.String())
 			}
 			b = append(b, '}')
 		}
@@ -159,12 +159,12 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 			b = append(b, ',')
 		}
 		b = append(b, "\n    {\"id\": "...)
-		b = appendString(b, string(p.ID))
+		b = jsontext.AppendString(b, string(p.ID))
 		b = append(b, ", \"name\": "...)
-		b = appendString(b, p.Name)
+		b = jsontext.AppendString(b, p.Name)
 		if p.Phone != "" {
 			b = append(b, ", \"phone\": "...)
-			b = appendString(b, p.Phone)
+			b = jsontext.AppendString(b, p.Phone)
 		}
 		if p.Me {
 			b = append(b, ", \"me\": true"...)
@@ -218,7 +218,7 @@ func AppendMessage(b []byte, m *model.Message) []byte { return appendMessage(b, 
 
 func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 	b = append(b, "{\"id\": "...)
-	b = appendString(b, string(m.ID))
+	b = jsontext.AppendString(b, string(m.ID))
 	if !m.Time.IsZero() {
 		b = append(b, ", \"time\": \""...)
 		b = m.Time.AppendFormat(b)
@@ -226,9 +226,9 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 	}
 	b = appendField(b, "sender", string(m.Sender))
 	b = append(b, ", \"kind\": "...)
-	b = appendString(b, string(m.Kind))
+	b = jsontext.AppendString(b, string(m.Kind))
 	b = append(b, ", \"text\": "...)
-	b = appendString(b, m.Text)
+	b = jsontext.AppendString(b, m.Text)
 	if len(m.Attachments) > 0 {
 		b = append(b, ", \"attachments\": ["...)
 		for i := range m.Attachments {
@@ -244,11 +244,11 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 		b = append(b, ", \"quote\": {"...)
 		if q.Sender != "" {
 			b = append(b, "\"sender\": "...)
-			b = appendString(b, string(q.Sender))
+			b = jsontext.AppendString(b, string(q.Sender))
 			b = append(b, ", "...)
 		}
 		b = append(b, "\"text\": "...)
-		b = appendString(b, q.Text)
+		b = jsontext.AppendString(b, q.Text)
 		b = append(b, '}')
 	}
 	if len(m.Reactions) > 0 {
@@ -258,9 +258,9 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 				b = append(b, ", "...)
 			}
 			b = append(b, "{\"emoji\": "...)
-			b = appendString(b, r.Emoji)
+			b = jsontext.AppendString(b, r.Emoji)
 			b = append(b, ", \"sender\": "...)
-			b = appendString(b, string(r.Sender))
+			b = jsontext.AppendString(b, string(r.Sender))
 			b = appendTime(b, "time", r.Time)
 			b = append(b, '}')
 		}
@@ -278,7 +278,7 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 	}
 	if p := m.Poll; p != nil {
 		b = append(b, ", \"poll\": {\"question\": "...)
-		b = appendString(b, p.Question)
+		b = jsontext.AppendString(b, p.Question)
 		if p.Multiple {
 			b = append(b, ", \"multiple\": true"...)
 		}
@@ -288,7 +288,7 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 				b = append(b, ", "...)
 			}
 			b = append(b, "{\"text\": "...)
-			b = appendString(b, o.Text)
+			b = jsontext.AppendString(b, o.Text)
 			b = append(b, ", \"votes\": "...)
 			b = strconv.AppendInt(b, int64(o.Votes), 10)
 			if len(o.Voters) > 0 {
@@ -297,7 +297,7 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 					if j > 0 {
 						b = append(b, ", "...)
 					}
-					b = appendString(b, string(v))
+					b = jsontext.AppendString(b, string(v))
 				}
 				b = append(b, ']')
 			}
@@ -325,13 +325,13 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 				b = append(b, ", "...)
 			}
 			b = append(b, "{\"name\": "...)
-			b = appendString(b, c.Name)
+			b = jsontext.AppendString(b, c.Name)
 			b = append(b, ", \"phones\": ["...)
 			for j, p := range c.Phones {
 				if j > 0 {
 					b = append(b, ", "...)
 				}
-				b = appendString(b, p)
+				b = jsontext.AppendString(b, p)
 			}
 			b = append(b, ']')
 			b = appendField(b, "vcard", c.VCard)
@@ -349,7 +349,7 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 	}
 	if e := m.Event; e != nil {
 		b = append(b, ", \"event\": {\"type\": "...)
-		b = appendString(b, string(e.Type))
+		b = jsontext.AppendString(b, string(e.Type))
 		b = appendField(b, "actor", string(e.Actor))
 		if len(e.Targets) > 0 {
 			b = append(b, ", \"targets\": ["...)
@@ -357,7 +357,7 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 				if i > 0 {
 					b = append(b, ", "...)
 				}
-				b = appendString(b, string(t))
+				b = jsontext.AppendString(b, string(t))
 			}
 			b = append(b, ']')
 		}
@@ -373,7 +373,7 @@ func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 
 func appendAttachment(b []byte, a *model.Attachment) []byte {
 	b = append(b, "{\"name\": "...)
-	b = appendString(b, a.Name)
+	b = jsontext.AppendString(b, a.Name)
 	b = appendField(b, "kind", string(a.Kind))
 	b = appendField(b, "mime", a.MIME)
 	if a.Size > 0 {
@@ -413,7 +413,7 @@ func appendField(b []byte, name, value string) []byte {
 	b = append(b, ", \""...)
 	b = append(b, name...)
 	b = append(b, "\": "...)
-	return appendString(b, value)
+	return jsontext.AppendString(b, value)
 }
 
 func appendTime(b []byte, name string, t model.Timestamp) []byte {
@@ -431,10 +431,10 @@ func appendTime(b []byte, name string, t model.Timestamp) []byte {
 // cache may be nil.
 func (c *fileCache) appendPos(b []byte, p model.Pos) []byte {
 	if c == nil {
-		b = appendString(b, p.File)
+		b = jsontext.AppendString(b, p.File)
 	} else {
 		if c.escaped == nil || c.name != p.File {
-			c.name, c.escaped = p.File, appendString(c.escaped[:0], p.File)
+			c.name, c.escaped = p.File, jsontext.AppendString(c.escaped[:0], p.File)
 		}
 		b = append(b, c.escaped...)
 	}
@@ -444,125 +444,4 @@ func (c *fileCache) appendPos(b []byte, p model.Pos) []byte {
 	b = append(b[:len(b)-1], ':')
 	b = strconv.AppendInt(b, int64(p.Line), 10)
 	return append(b, '"')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// Masks for testing eight bytes at once (see plainASCII).
-const (
-	lows  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// plainASCII reports whether the eight bytes of w are printable ASCII
-// that JSON needs no escape for: no control character, quote, backslash or
-// byte of a multi-byte sequence. A byte below 0x20 borrows into its own high
-// bit when 0x20 is subtracted, as a quote or backslash does when its XOR
-// with itself (zero) has one subtracted; a borrow reaches the next byte only
-// from a byte that is already flagged, so the test has no false negatives.
-func plainASCII(w string) bool {
-	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-	return (x|(x-0x20*lows)|((x^'"'*lows)-lows)|((x^'\\'*lows)-lows))&highs == 0
-}
-
-// plain marks the ASCII bytes JSON strings hold as they are.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// appendString appends s as a JSON string. Control characters, quotes and
-// backslashes are escaped, as are U+2028 and U+2029 (for JavaScript
-// readers); invalid UTF-8 becomes U+FFFD, one for each byte that
-// utf8.DecodeRuneInString reads as an error. Everything else, including
-// '<', '>' and '&', is written as is. Runs of plain ASCII are skipped eight
-// bytes at a time, characters are checked without decoding them, and
-// everything that needs no escape is copied at once.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start, i := 0, 0
-	for {
-		for i+8 <= len(s) && plainASCII(s[i:i+8]) {
-			i += 8
-		}
-		for i < len(s) && plain[s[i]] {
-			i++
-		}
-		if i == len(s) {
-			break
-		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		// Valid two-byte characters (Latin, Greek, Cyrillic, Arabic…)
-		// never need an escape.
-		for i+1 < len(s) && s[i] >= 0xC2 && s[i] < 0xE0 && s[i+1]&0xC0 == 0x80 {
-			i += 2
-		}
-		if i == len(s) || s[i] < utf8.RuneSelf {
-			continue
-		}
-		c = s[i]
-		n := validRuneLen(s, i)
-		switch {
-		case n == 0:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-		case n == 3 && c == 0xE2 && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xf])
-			i += 3
-			start = i
-		default:
-			i += n
-		}
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// validRuneLen returns the length of the valid UTF-8 encoding of a
-// character at s[i:], which starts with a byte above 0x7F, or 0 where
-// utf8.DecodeRuneInString reports an error (a stray continuation byte, an
-// overlong form, a surrogate, a code point above U+10FFFF, a cut sequence).
-func validRuneLen(s string, i int) int {
-	c := s[i]
-	switch {
-	case c >= 0xC2 && c < 0xE0:
-		if i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
-			return 2
-		}
-	case c >= 0xE0 && c < 0xF0:
-		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
-			(c != 0xE0 || s[i+1] >= 0xA0) && (c != 0xED || s[i+1] < 0xA0) {
-			return 3
-		}
-	case c >= 0xF0 && c < 0xF5:
-		if i+3 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && s[i+3]&0xC0 == 0x80 &&
-			(c != 0xF0 || s[i+1] >= 0x90) && (c != 0xF4 || s[i+1] < 0x90) {
-			return 4
-		}
-	}
-	return 0
 }

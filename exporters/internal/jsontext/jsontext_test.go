@@ -1,4 +1,4 @@
-package canonicaljson
+package jsontext
 
 import (
 	"math/rand/v2"
@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// appendStringSlow is appendString one character at a time: the
+// appendStringSlow is AppendString one character at a time: the
 // specification the fast version is checked against.
 func appendStringSlow(b []byte, s string) []byte {
 	b = append(b, '"')
@@ -44,7 +44,7 @@ func TestAppendStringEveryByte(t *testing.T) {
 			s := []byte(strings.Repeat("abcdefgh", 3))
 			s[pos] = byte(c)
 			for _, in := range []string{string(s), string(s[:pos+1]), string(s[pos:])} {
-				got, want := appendString(nil, in), appendStringSlow(nil, in)
+				got, want := AppendString(nil, in), appendStringSlow(nil, in)
 				if string(got) != string(want) {
 					t.Fatalf("%q: got %s, want %s", in, got, want)
 				}
@@ -63,7 +63,7 @@ func TestAppendStringRandom(t *testing.T) {
 			sb.WriteString(alphabet[r.IntN(len(alphabet))])
 		}
 		s := sb.String()
-		if got, want := appendString(nil, s), appendStringSlow(nil, s); string(got) != string(want) {
+		if got, want := AppendString(nil, s), appendStringSlow(nil, s); string(got) != string(want) {
 			t.Fatalf("%q: got %s, want %s", s, got, want)
 		}
 	}
@@ -74,7 +74,7 @@ func FuzzAppendString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := appendString(nil, s), appendStringSlow(nil, s); string(got) != string(want) {
+		if got, want := AppendString(nil, s), appendStringSlow(nil, s); string(got) != string(want) {
 			t.Fatalf("%q: got %s, want %s", s, got, want)
 		}
 	})
@@ -92,7 +92,7 @@ func BenchmarkAppendString(b *testing.B) {
 			b.SetBytes(int64(len(c.text)))
 			var buf []byte
 			for b.Loop() {
-				buf = appendString(buf[:0], c.text)
+				buf = AppendString(buf[:0], c.text)
 			}
 		})
 	}
