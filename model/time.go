@@ -158,17 +158,18 @@ func (ts Timestamp) AppendFormat(b []byte) []byte {
 		return b
 	}
 	w := ts.wall
-	b = appendInt(b, w.Year(), 4)
-	b = append(b, '-')
-	b = appendInt(b, int(w.Month()), 2)
-	b = append(b, '-')
-	b = appendInt(b, w.Day(), 2)
-	b = append(b, 'T')
-	b = appendInt(b, w.Hour(), 2)
-	b = append(b, ':')
-	b = appendInt(b, w.Minute(), 2)
-	b = append(b, ':')
-	b = appendInt(b, w.Second(), 2)
+	// Date and Clock each work the calendar out once; Year, Month and Day
+	// would do it three times.
+	year, month, day := w.Date()
+	hour, min, sec := w.Clock()
+	if year >= 0 && year <= 9999 {
+		b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10))
+	} else {
+		b = appendInt(b, year, 4)
+	}
+	b = append(b, '-', byte('0'+month/10), byte('0'+month%10), '-', byte('0'+day/10), byte('0'+day%10),
+		'T', byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+min/10), byte('0'+min%10),
+		':', byte('0'+sec/10), byte('0'+sec%10))
 	if ts.prec == PrecisionMillisecond {
 		b = append(b, '.')
 		b = appendInt(b, w.Nanosecond()/1e6, 3)

@@ -74,3 +74,13 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAppendFormat measures the formatting every exporter does for
+// every message.
+func BenchmarkAppendFormat(b *testing.B) {
+	ts := Floating(2022, 3, 23, 13, 31, 0, 0, PrecisionMinute)
+	var buf []byte
+	for b.Loop() {
+		buf = ts.AppendFormat(buf[:0])
+	}
+}

@@ -14,9 +14,9 @@ import (
 	"sort"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/internal/jsontext"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -59,6 +59,14 @@ type Writer struct {
 	msgs    int // messages in the current chat
 	started bool
 	chat    *model.Chat
+	files   fileCache
+}
+
+// fileCache keeps the escaped form of the file name the last message came
+// from: every message of an import names the same file.
+type fileCache struct {
+	name    string
+	escaped []byte // jsontext.AppendString(nil, name)
 }
 
 var _ exporters.Writer = (*Writer)(nil)
@@ -98,17 +106,17 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 	}
 	w.chats++
 	b = append(b, "\n  {\n   \"id\": "...)
-	b = appendString(b, string(c.ID))
+	b = jsontext.AppendString(b, string(c.ID))
 	for _, f := range [...][2]string{{"title", c.Title}, {"kind", string(c.Kind)},
 		{"format", c.Format}, {"source", c.Source}} {
 		if f[1] != "" || f[0] == "title" || f[0] == "kind" {
 			b = append(b, ",\n   \""+f[0]+"\": "...)
-			b = appendString(b, f[1])
+			b = jsontext.AppendString(b, f[1])
 		}
 	}
 	if c.TimePrecision != model.PrecisionSecond {
 		b = append(b, ",\n   \"time_precision\": "...)
-		b = appendString(b, c.TimePrecision.String())
+		b = jsontext.AppendString(b, c.TimePrecision.String())
 	}
 	if len(c.Meta) > 0 {
 		keys := make([]string, 0, len(c.Meta))
@@ -121,9 +129,9 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendString(b, k)
+			b = jsontext.AppendString(b, k)
 			b = append(b, ": "...)
-			b = appendString(b, c.Meta[k])
+			b = jsontext.AppendString(b, c.Meta[k])
 		}
 		b = append(b, '}')
 	}
@@ -134,12 +142,12 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 				b = append(b, ',')
 			}
 			b = append(b, "\n    {\"code\": "...)
-			b = appendString(b, wn.Code)
+			b = jsontext.AppendString(b, wn.Code)
 			b = append(b, ", \"text\": "...)
-			b = appendString(b, wn.Text)
+			b = jsontext.AppendString(b, wn.Text)
 			if !wn.Pos.IsZero() {
 				b = append(b, ", \"source\": "...)
-				b = appendString(b, wn.Pos.String())
+				b = jsontext.AppendString(b, wn.Pos.String())
 			}
 			b = append(b, '}')
 		}
@@ -151,12 +159,12 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 			b = append(b, ',')
 		}
 		b = append(b, "\n    {\"id\": "...)
-		b = appendString(b, string(p.ID))
+		b = jsontext.AppendString(b, string(p.ID))
 		b = append(b, ", \"name\": "...)
-		b = appendString(b, p.Name)
+		b = jsontext.AppendString(b, p.Name)
 		if p.Phone != "" {
 			b = append(b, ", \"phone\": "...)
-			b = appendString(b, p.Phone)
+			b = jsontext.AppendString(b, p.Phone)
 		}
 		if p.Me {
 			b = append(b, ", \"me\": true"...)
@@ -184,7 +192,7 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	}
 	w.msgs++
 	b = append(b, "\n    "...)
-	b = AppendMessage(b, m)
+	b = appendMessage(b, m, &w.files)
 	w.b = b
 	_, err := w.w.Write(b)
 	return err
@@ -206,9 +214,11 @@ func (w *Writer) Close() error {
 func (w *Writer) Abort() { w.w.Reset(io.Discard) }
 
 // AppendMessage appends the one-line JSON object for m to b.
-func AppendMessage(b []byte, m *model.Message) []byte {
+func AppendMessage(b []byte, m *model.Message) []byte { return appendMessage(b, m, nil) }
+
+func appendMessage(b []byte, m *model.Message, files *fileCache) []byte {
 	b = append(b, "{\"id\": "...)
-	b = appendString(b, string(m.ID))
+	b = jsontext.AppendString(b, string(m.ID))
 	if !m.Time.IsZero() {
 		b = append(b, ", \"time\": \""...)
 		b = m.Time.AppendFormat(b)
@@ -216,9 +226,9 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 	}
 	b = appendField(b, "sender", string(m.Sender))
 	b = append(b, ", \"kind\": "...)
-	b = appendString(b, string(m.Kind))
+	b = jsontext.AppendString(b, string(m.Kind))
 	b = append(b, ", \"text\": "...)
-	b = appendString(b, m.Text)
+	b = jsontext.AppendString(b, m.Text)
 	if len(m.Attachments) > 0 {
 		b = append(b, ", \"attachments\": ["...)
 		for i := range m.Attachments {
@@ -234,11 +244,11 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 		b = append(b, ", \"quote\": {"...)
 		if q.Sender != "" {
 			b = append(b, "\"sender\": "...)
-			b = appendString(b, string(q.Sender))
+			b = jsontext.AppendString(b, string(q.Sender))
 			b = append(b, ", "...)
 		}
 		b = append(b, "\"text\": "...)
-		b = appendString(b, q.Text)
+		b = jsontext.AppendString(b, q.Text)
 		b = append(b, '}')
 	}
 	if len(m.Reactions) > 0 {
@@ -248,9 +258,9 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 				b = append(b, ", "...)
 			}
 			b = append(b, "{\"emoji\": "...)
-			b = appendString(b, r.Emoji)
+			b = jsontext.AppendString(b, r.Emoji)
 			b = append(b, ", \"sender\": "...)
-			b = appendString(b, string(r.Sender))
+			b = jsontext.AppendString(b, string(r.Sender))
 			b = appendTime(b, "time", r.Time)
 			b = append(b, '}')
 		}
@@ -268,7 +278,7 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 	}
 	if p := m.Poll; p != nil {
 		b = append(b, ", \"poll\": {\"question\": "...)
-		b = appendString(b, p.Question)
+		b = jsontext.AppendString(b, p.Question)
 		if p.Multiple {
 			b = append(b, ", \"multiple\": true"...)
 		}
@@ -278,7 +288,7 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 				b = append(b, ", "...)
 			}
 			b = append(b, "{\"text\": "...)
-			b = appendString(b, o.Text)
+			b = jsontext.AppendString(b, o.Text)
 			b = append(b, ", \"votes\": "...)
 			b = strconv.AppendInt(b, int64(o.Votes), 10)
 			if len(o.Voters) > 0 {
@@ -287,7 +297,7 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 					if j > 0 {
 						b = append(b, ", "...)
 					}
-					b = appendString(b, string(v))
+					b = jsontext.AppendString(b, string(v))
 				}
 				b = append(b, ']')
 			}
@@ -315,13 +325,13 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 				b = append(b, ", "...)
 			}
 			b = append(b, "{\"name\": "...)
-			b = appendString(b, c.Name)
+			b = jsontext.AppendString(b, c.Name)
 			b = append(b, ", \"phones\": ["...)
 			for j, p := range c.Phones {
 				if j > 0 {
 					b = append(b, ", "...)
 				}
-				b = appendString(b, p)
+				b = jsontext.AppendString(b, p)
 			}
 			b = append(b, ']')
 			b = appendField(b, "vcard", c.VCard)
@@ -339,7 +349,7 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 	}
 	if e := m.Event; e != nil {
 		b = append(b, ", \"event\": {\"type\": "...)
-		b = appendString(b, string(e.Type))
+		b = jsontext.AppendString(b, string(e.Type))
 		b = appendField(b, "actor", string(e.Actor))
 		if len(e.Targets) > 0 {
 			b = append(b, ", \"targets\": ["...)
@@ -347,7 +357,7 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 				if i > 0 {
 					b = append(b, ", "...)
 				}
-				b = appendString(b, string(t))
+				b = jsontext.AppendString(b, string(t))
 			}
 			b = append(b, ']')
 		}
@@ -356,14 +366,14 @@ func AppendMessage(b []byte, m *model.Message) []byte {
 	}
 	if !m.Source.IsZero() {
 		b = append(b, ", \"source\": "...)
-		b = appendPos(b, m.Source)
+		b = files.appendPos(b, m.Source)
 	}
 	return append(b, '}')
 }
 
 func appendAttachment(b []byte, a *model.Attachment) []byte {
 	b = append(b, "{\"name\": "...)
-	b = appendString(b, a.Name)
+	b = jsontext.AppendString(b, a.Name)
 	b = appendField(b, "kind", string(a.Kind))
 	b = appendField(b, "mime", a.MIME)
 	if a.Size > 0 {
@@ -403,7 +413,7 @@ func appendField(b []byte, name, value string) []byte {
 	b = append(b, ", \""...)
 	b = append(b, name...)
 	b = append(b, "\": "...)
-	return appendString(b, value)
+	return jsontext.AppendString(b, value)
 }
 
 func appendTime(b []byte, name string, t model.Timestamp) []byte {
@@ -417,67 +427,21 @@ func appendTime(b []byte, name string, t model.Timestamp) []byte {
 	return append(b, '"')
 }
 
-// appendPos appends p.String() as a JSON string without allocating.
-func appendPos(b []byte, p model.Pos) []byte {
-	if p.Line == 0 {
-		return appendString(b, p.File)
+// appendPos appends p.String() as a JSON string without allocating. The
+// cache may be nil.
+func (c *fileCache) appendPos(b []byte, p model.Pos) []byte {
+	if c == nil {
+		b = jsontext.AppendString(b, p.File)
+	} else {
+		if c.escaped == nil || c.name != p.File {
+			c.name, c.escaped = p.File, jsontext.AppendString(c.escaped[:0], p.File)
+		}
+		b = append(b, c.escaped...)
 	}
-	b = appendString(b, p.File)
+	if p.Line == 0 {
+		return b
+	}
 	b = append(b[:len(b)-1], ':')
 	b = strconv.AppendInt(b, int64(p.Line), 10)
-	return append(b, '"')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Control characters, quotes and
-// backslashes are escaped, as are U+2028 and U+2029 (for JavaScript
-// readers); invalid UTF-8 becomes U+FFFD. Everything else, including
-// '<', '>' and '&', is written as is.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
 	return append(b, '"')
 }

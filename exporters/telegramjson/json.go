@@ -3,12 +3,16 @@ package telegramjson
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/chatferry/chatferry/exporters/internal/jsontext"
 )
 
 // The writer lays JSON out as Telegram Desktop does: one key per line,
 // indented by one space per level of nesting, ", " never used, empty arrays
-// as "[]" where Telegram writes them so, no newline at the end.
+// as "[]" where Telegram writes them so, no newline at the end. Strings are
+// escaped as Telegram Desktop escapes them (U+2028/U+2029 included), except
+// that other control characters become "\u000N" where Telegram Desktop
+// writes "\x0N", which is not JSON.
 
 // kv is one key of an object; an empty value leaves the key out, as
 // Telegram Desktop does.
@@ -38,7 +42,7 @@ func object(depth int, kvs []kv) []byte {
 		first = false
 		b = append(b, '\n')
 		b = spaces(b, depth+1)
-		b = appendString(b, p.k)
+		b = jsontext.AppendString(b, p.k)
 		b = append(b, ": "...)
 		b = append(b, p.v...)
 	}
@@ -64,7 +68,7 @@ func array(depth int, items [][]byte) []byte {
 	return append(b, ']')
 }
 
-func str(s string) []byte { return appendString(nil, s) }
+func str(s string) []byte { return jsontext.AppendString(nil, s) }
 
 // strOrNull renders s, or null when it is empty (Telegram's names).
 func strOrNull(s string) []byte {
@@ -87,60 +91,6 @@ func num(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
 func float(f float64) []byte { return strconv.AppendFloat(nil, f, 'f', -1, 64) }
 
 func boolean(v bool) []byte { return strconv.AppendBool(nil, v) }
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string, escaping what JSON requires
-// and U+2028/U+2029 as Telegram Desktop does; invalid UTF-8 becomes
-// U+FFFD. (Telegram Desktop writes other control characters as "\x0N",
-// which is not JSON; chatferry writes "\u000N".)
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
 
 // indent returns text with n spaces added after every line break, so that
 // an object rendered at depth d can stand at depth d+n.

@@ -56,27 +56,32 @@ type analysis struct {
 	noticeAuthor string // the name iOS puts before the end-to-end notice
 
 	dates    dateStats
+	years    yearStats
 	cutLine  int  // a last line that was cut off, 0 if none
 	cutDrop  bool // the cut-off line is a partial header and is left out
 	warnings []model.Warning
 	display  string
 	scratch  []byte
+
+	found authorCache // names as written, and the senders they name
 }
 
 // dateStats collects what decides the date order.
 type dateStats struct {
 	max       [3]int
-	over12    [2]int // headers whose first / second field exceeds 12
-	firstOver [2]int // the first line where it does
-	unpadded  bool   // a one-digit day or month field
-	back      [4]int // backward steps in time, per dateOrder
-	invalid   [4]int // dates that do not exist, per dateOrder
-	firstBad  [4]int
-	changes   [2]int // how often the first / second field changed
+	over12    [3]int         // headers whose first / second / third field exceeds 12
+	firstOver [3]int         // the first line where it does
+	unpadded  bool           // a one-digit day or month field
+	back      [numOrders]int // backward steps in time, per dateOrder
+	invalid   [numOrders]int // dates that do not exist, per dateOrder
+	firstBad  [numOrders]int
+	changes   [3]int // how often each field changed
 	have      bool
-	prev      [4]int64 // the previous header's instant, per dateOrder (-1 if invalid)
+	prev      [numOrders]int64 // the previous header's instant, per dateOrder (-1 if invalid)
 	prevF     [3]int
-	oddHours  int // 12-hour times outside 1–12
+	prevW     [3]int8
+	day       [numOrders]int64 // the previous header's day, per dateOrder (-1 if invalid)
+	oddHours  int              // 12-hour times outside 1–12
 	firstOdd  int
 }
 
@@ -166,7 +171,12 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 			continue
 		}
 		a.records++
-		a.dates.add(&h, lr.line)
+		if h.named != 0 {
+			a.dates.addHour(&h, lr.line)
+			a.years.add(&h, lr.line)
+		} else {
+			a.dates.add(&h, lr.line)
+		}
 		scratch = a.firstLine(line[h.body:], scratch)
 		if len(a.authors) > maxAuthors {
 			return nil, t.fail(lr.line, fmt.Errorf("more than %d different senders: this does not look like one chat", maxAuthors))
@@ -184,6 +194,9 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 			a.cutLine = a.lines
 		}
 	}
+	if a.shape.named != 0 {
+		a.years.decide(a, opts.year, t.modTime())
+	}
 	if err := a.decide(opts); err != nil {
 		return nil, t.fail(0, err)
 	}
@@ -198,16 +211,16 @@ func (a *analysis) firstLine(body, scratch []byte) []byte {
 		a.learnEvent(body)
 		return scratch
 	}
-	clean := name
-	if !isClean(name) {
-		scratch = cleanName(scratch[:0], name)
-		clean = scratch
-	}
-	au := a.authors[string(clean)]
+	au := a.author(name)
 	key := ""
 	if au != nil {
 		key = au.name
 	} else {
+		clean := name
+		if !isClean(name) {
+			scratch = cleanName(scratch[:0], name)
+			clean = scratch
+		}
 		key = string(clean)
 	}
 	if au == nil {
@@ -232,12 +245,53 @@ func (a *analysis) firstLine(body, scratch []byte) []byte {
 }
 
 // known reports whether name has an entry among the senders.
-func (a *analysis) known(name []byte) bool {
-	if isClean(name) {
-		return a.authors[string(name)] != nil
+func (a *analysis) known(name []byte) bool { return a.author(name) != nil }
+
+// author returns the entry of a sender's name, or nil.
+func (a *analysis) author(name []byte) *author {
+	if au := a.found.get(name); au != nil {
+		return au
 	}
-	a.scratch = cleanName(a.scratch[:0], name)
-	return a.authors[string(a.scratch)] != nil
+	var au *author
+	if isClean(name) {
+		au = a.authors[string(name)]
+	} else {
+		a.scratch = cleanName(a.scratch[:0], name)
+		au = a.authors[string(a.scratch)]
+	}
+	if au != nil {
+		a.found.put(name, au)
+	}
+	return au
+}
+
+// authorCache remembers the senders that names, as written, were found
+// to be: a chat has few senders, and looking a name up here is cheaper
+// than cleaning it and asking the map. Senders are never forgotten, so a
+// name found once stays right.
+type authorCache [256]struct {
+	name []byte
+	au   *author
+}
+
+func authorSlot(name []byte) int {
+	n := len(name)
+	if n == 0 {
+		return 0
+	}
+	return int(byte(n) ^ name[0]*7 ^ name[n/2]*13 ^ name[n-1]*31)
+}
+
+func (c *authorCache) get(name []byte) *author {
+	if e := &c[authorSlot(name)]; e.au != nil && string(e.name) == string(name) {
+		return e.au
+	}
+	return nil
+}
+
+func (c *authorCache) put(name []byte, au *author) {
+	e := &c[authorSlot(name)]
+	e.name, e.au = append(e.name[:0], name...), au
 }
 
 // learnNotice notes the name iOS puts before the end-to-end notice, which
@@ -272,22 +326,8 @@ func (a *analysis) noticeIsSystem(key string, au *author, titleKey string) bool 
 	return au == nil || au.plain == 0 || key == titleKey
 }
 
-// add learns from one header.
-func (d *dateStats) add(h *header, line int) {
-	for i := 0; i < 3; i++ {
-		d.max[i] = max(d.max[i], h.f[i])
-	}
-	for i := 0; i < 2; i++ {
-		if h.f[i] > 12 {
-			if d.over12[i] == 0 {
-				d.firstOver[i] = line
-			}
-			d.over12[i]++
-		}
-		if h.w[i] == 1 {
-			d.unpadded = true
-		}
-	}
+// addHour learns from the time of one header.
+func (d *dateStats) addHour(h *header, line int) int {
 	hour, odd := h.hour24()
 	if odd {
 		if d.oddHours == 0 {
@@ -295,10 +335,36 @@ func (d *dateStats) add(h *header, line int) {
 		}
 		d.oddHours++
 	}
+	return hour
+}
+
+// add learns from one header with a numeric date.
+func (d *dateStats) add(h *header, line int) {
+	for i := 0; i < 3; i++ {
+		d.max[i] = max(d.max[i], h.f[i])
+		if h.f[i] > 12 {
+			if d.over12[i] == 0 {
+				d.firstOver[i] = line
+			}
+			d.over12[i]++
+		}
+		if h.w[i] == 1 && int8(i) != h.yearPos {
+			d.unpadded = true
+		}
+	}
+	hour := d.addHour(h, line)
 	secs := int64(hour*3600 + h.min*60 + h.sec)
-	for _, o := range []dateOrder{orderDMY, orderMDY, orderYMD} {
-		y, m, day, ok := h.date(o)
-		if !ok {
+	if !d.have || h.f != d.prevF || h.w != d.prevW {
+		// Runs of messages share a date: work the days out when it changes.
+		for o := orderDMY; o < numOrders; o++ {
+			d.day[o] = -1
+			if y, m, day, ok := h.date(o); ok {
+				d.day[o] = int64((y*13+m)*32 + day)
+			}
+		}
+	}
+	for o := orderDMY; o < numOrders; o++ {
+		if d.day[o] < 0 {
 			if d.invalid[o] == 0 {
 				d.firstBad[o] = line
 			}
@@ -306,19 +372,19 @@ func (d *dateStats) add(h *header, line int) {
 			d.prev[o] = -1
 			continue
 		}
-		at := int64((y*13+m)*32+day)*86400 + secs
+		at := d.day[o]*86400 + secs
 		if d.have && d.prev[o] >= 0 && at < d.prev[o] {
 			d.back[o]++
 		}
 		d.prev[o] = at
 	}
 	if d.have {
-		for i := 0; i < 2; i++ {
+		for i := 0; i < 3; i++ {
 			if h.f[i] != d.prevF[i] {
 				d.changes[i]++
 			}
 		}
 	}
-	d.prevF = h.f
+	d.prevF, d.prevW = h.f, h.w
 	d.have = true
 }

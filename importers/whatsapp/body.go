@@ -10,24 +10,57 @@ import (
 )
 
 // suffixIndex finds which of many phrases a text ends with, by looking up
-// the text's last four bytes first.
-type suffixIndex map[string][]suffixEntry
+// the text's last four bytes first. A Bloom filter of the phrases' last
+// four bytes turns almost every other text away before the map is asked.
+type suffixIndex struct {
+	last4 bloom32
+	byEnd map[string][]suffixEntry
+}
 
 type suffixEntry struct {
 	phrase string
 	kind   model.MediaKind
 }
 
-func (x suffixIndex) add(phrase string, kind model.MediaKind) {
+func (x *suffixIndex) add(phrase string, kind model.MediaKind) {
+	if x.byEnd == nil {
+		x.byEnd = map[string][]suffixEntry{}
+	}
 	k := phrase[len(phrase)-4:]
-	x[k] = append(x[k], suffixEntry{phrase, kind})
+	x.byEnd[k] = append(x.byEnd[k], suffixEntry{phrase, kind})
+	x.last4.add(last4(phrase))
 }
 
-func (x suffixIndex) match(s string) (suffixEntry, bool) {
-	if len(s) < 4 {
-		return suffixEntry{}, false
+// candidates returns the phrases that end with the last four bytes of s.
+func (x *suffixIndex) candidates(s string) []suffixEntry {
+	if len(s) < 4 || !x.last4.has(last4(s)) {
+		return nil
 	}
-	for _, e := range x[s[len(s)-4:]] {
+	return x.byEnd[s[len(s)-4:]]
+}
+
+// last4 returns the last four bytes of s (at least four long) as a number.
+func last4[T string | []byte](s T) uint32 {
+	n := len(s)
+	return uint32(s[n-4])<<24 | uint32(s[n-3])<<16 | uint32(s[n-2])<<8 | uint32(s[n-1])
+}
+
+// bloom32 is a Bloom filter of 32-bit keys with two hashes over 65,536 bits.
+type bloom32 [1024]uint64
+
+func (f *bloom32) add(k uint32) {
+	a, b := uint16((k*0x9E3779B1)>>16), uint16((k*0x85EBCA6B)>>16)
+	f[a>>6] |= 1 << (a & 63)
+	f[b>>6] |= 1 << (b & 63)
+}
+
+func (f *bloom32) has(k uint32) bool {
+	a, b := uint16((k*0x9E3779B1)>>16), uint16((k*0x85EBCA6B)>>16)
+	return f[a>>6]&(1<<(a&63)) != 0 && f[b>>6]&(1<<(b&63)) != 0
+}
+
+func (x *suffixIndex) match(s string) (suffixEntry, bool) {
+	for _, e := range x.candidates(s) {
 		if strings.HasSuffix(s, e.phrase) {
 			return e, true
 		}
@@ -35,9 +68,51 @@ func (x suffixIndex) match(s string) (suffixEntry, bool) {
 	return suffixEntry{}, false
 }
 
+// bitmap16 is a set of byte pairs.
+type bitmap16 [1024]uint64
+
+func (m *bitmap16) set(a, b byte) {
+	k := uint16(a)<<8 | uint16(b)
+	m[k>>6] |= 1 << (k & 63)
+}
+
+func (m *bitmap16) has(a, b byte) bool {
+	k := uint16(a)<<8 | uint16(b)
+	return m[k>>6]&(1<<(k&63)) != 0
+}
+
+// phraseSet holds exact phrases; a set of their lengths turns most texts
+// away before the map is asked.
+type phraseSet struct {
+	lens    [4]uint64 // lengths below 256
+	phrases map[string]bool
+}
+
+// hasFold is has for the lower-case form of s.
+func (p *phraseSet) hasFold(s string) bool {
+	if !p.mayHave(len(s)) && isASCII(s) {
+		return false // lower-casing ASCII keeps the length
+	}
+	return p.phrases[strings.ToLower(s)]
+}
+
+func (p *phraseSet) has(s string) bool { return p.mayHave(len(s)) && p.phrases[s] }
+
+// mayHave reports whether a phrase of the set is n bytes long.
+func (p *phraseSet) mayHave(n int) bool { return n < 256 && p.lens[n>>6]&(1<<(n&63)) != 0 }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 var (
-	omittedIndex = func() suffixIndex {
-		x := suffixIndex{}
+	omittedIndex = func() *suffixIndex {
+		x := &suffixIndex{}
 		for kind, list := range omittedPhrases {
 			for _, p := range list {
 				for _, v := range variants(p) {
@@ -55,14 +130,18 @@ var (
 	videoNoteOmitted = "<Video note omitted>"
 )
 
-func setOf(list []string) map[string]bool {
-	m := make(map[string]bool, len(list))
+func setOf(list []string) *phraseSet {
+	p := &phraseSet{phrases: make(map[string]bool, len(list))}
 	for _, s := range list {
 		for _, v := range variants(s) {
-			m[v] = true
+			if len(v) >= 256 {
+				panic("phrase too long: " + v)
+			}
+			p.phrases[v] = true
+			p.lens[len(v)>>6] |= 1 << (len(v) & 63)
 		}
 	}
-	return m
+	return p
 }
 
 // plainSpaces returns s with no-break and narrow no-break spaces as plain
@@ -85,30 +164,34 @@ func lowerAll(list []string) []string {
 }
 
 // trimMarks removes spaces and direction marks around s.
-func trimMarks(s string) string {
+func trimMarks[T string | []byte](s T) T {
 	for {
+		n := len(s)
 		switch {
-		case len(s) > 0 && (s[0] == ' ' || s[0] == '\t'):
+		case n > 0 && (s[0] == ' ' || s[0] == '\t'):
 			s = s[1:]
-		case len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t'):
-			s = s[:len(s)-1]
-		case strings.HasPrefix(s, "\u200e") || strings.HasPrefix(s, "\u200f") || strings.HasPrefix(s, "\u202f"):
+		case n > 0 && (s[n-1] == ' ' || s[n-1] == '\t'):
+			s = s[:n-1]
+		case n >= 3 && isMark3(string(s[:3])):
 			s = s[3:]
-		case strings.HasSuffix(s, "\u200e") || strings.HasSuffix(s, "\u200f") || strings.HasSuffix(s, "\u202f"):
-			s = s[:len(s)-3]
-		case strings.HasPrefix(s, "\u00a0"):
+		case n >= 3 && isMark3(string(s[n-3:])):
+			s = s[:n-3]
+		case n >= 2 && string(s[:2]) == "\u00a0":
 			s = s[2:]
-		case strings.HasSuffix(s, "\u00a0"):
-			s = s[:len(s)-2]
+		case n >= 2 && string(s[n-2:]) == "\u00a0":
+			s = s[:n-2]
 		default:
 			return s
 		}
 	}
 }
 
+// isMark3 reports whether m is U+200E, U+200F or U+202F.
+func isMark3(m string) bool { return m == "\u200e" || m == "\u200f" || m == "\u202f" }
+
 // deletedIndex finds deletion notices by their last four bytes.
-var deletedIndex = func() suffixIndex {
-	x := suffixIndex{}
+var deletedIndex = func() *suffixIndex {
+	x := &suffixIndex{}
 	for _, list := range [][]string{deletedPhrases, youDeleted} {
 		for _, p := range list {
 			for _, v := range variants(p) {
@@ -119,19 +202,42 @@ var deletedIndex = func() suffixIndex {
 	return x
 }()
 
-// mayBeDeleted is a cheap test that t could be a deletion notice.
+// mayBeDeleted is a cheap test that t could be a deletion notice: when
+// it is false, deleted is 0.
 func mayBeDeleted(t []byte) bool {
-	for len(t) > 0 && (t[len(t)-1] == ' ' || t[len(t)-1] == '.') {
-		t = t[:len(t)-1]
-	}
-	if len(t) >= 3 && string(t[len(t)-3:]) == "。" {
-		t = t[:len(t)-3]
-	}
 	if len(t) < 8 || len(t) > 160 {
 		return false
 	}
-	_, ok := deletedIndex[string(t[len(t)-4:])]
-	return ok || hasWideSpace(t)
+	return mayEndDeleted(trimDeleted(t))
+}
+
+// trimDeleted removes what may follow the phrase of a deletion notice.
+func trimDeleted[T string | []byte](s T) T {
+	s = trimMarks(s)
+	if n := len(s); n > 0 && s[n-1] == '.' {
+		s = s[:n-1]
+	}
+	if n := len(s); n >= 3 && string(s[n-3:]) == "。" {
+		s = s[:n-3]
+	}
+	return s
+}
+
+// mayEndDeleted reports whether s, or s with plain spaces for wide ones,
+// may end with a deletion phrase: some phrase ends with the last four
+// bytes of s, or one of its last four characters is a wide space (the
+// only way plain spaces change them).
+func mayEndDeleted[T string | []byte](s T) bool {
+	n := len(s)
+	if n >= 4 && deletedIndex.last4.has(last4(s)) && len(deletedIndex.byEnd[string(s[n-4:])]) > 0 {
+		return true
+	}
+	for i := max(0, n-16); i+1 < n; i++ {
+		if s[i] == 0xC2 && s[i+1] == 0xA0 || s[i] == 0xE2 && i+2 < n && s[i+1] == 0x80 && s[i+2] == 0xAF {
+			return true
+		}
+	}
+	return false
 }
 
 // deleted returns 1 for "This message was deleted", 2 for "You deleted
@@ -141,10 +247,10 @@ func deleted(s string) int {
 	if len(s) < 8 || len(s) > 160 {
 		return 0
 	}
-	s = strings.TrimSuffix(strings.TrimSuffix(trimMarks(s), "."), "。")
+	s = trimDeleted(s)
 	e, ok := deletedIndex.match(s)
 	if !ok {
-		if !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
+		if !mayEndDeleted(s) || !strings.Contains(s, "\u00a0") && !strings.Contains(s, "\u202f") {
 			return 0
 		}
 		s = plainSpaces(s)
@@ -152,9 +258,9 @@ func deleted(s string) int {
 		return 0
 	}
 	switch {
-	case deletedSet[s]:
+	case deletedSet.has(s):
 		return 1
-	case youDeletedSet[s]:
+	case youDeletedSet.has(s):
 		return 2
 	}
 	return 0
@@ -168,7 +274,7 @@ func omitted(s string) (prefix string, kind model.MediaKind, ok bool) {
 	if len(s) < 4 {
 		return "", "", false
 	}
-	if s[0] == '<' && s[len(s)-1] == '>' && mediaOmittedSet[s] {
+	if s[0] == '<' && s[len(s)-1] == '>' && mediaOmittedSet.has(s) {
 		if s == videoNoteOmitted {
 			return "", model.MediaVideo, true
 		}
@@ -177,7 +283,7 @@ func omitted(s string) (prefix string, kind model.MediaKind, ok bool) {
 	e, ok := omittedIndex.match(s)
 	if !ok {
 		// A phrase with a no-break space inside still ends like itself.
-		if len(omittedIndex[s[len(s)-4:]]) == 0 || !hasWideSpace([]byte(s)) {
+		if len(omittedIndex.candidates(s)) == 0 || !hasWideSpace([]byte(s)) {
 			return "", "", false
 		}
 		s = plainSpaces(s)
@@ -232,7 +338,7 @@ func iosAttachment(s string) (prefix, name string, ok bool) {
 // seen.
 func androidAttachment(s string) (name, phrase string, ok bool) {
 	name, phrase, ok = parenthesised(s)
-	if !ok || !fileAttachedSet[strings.ToLower(phrase)] {
+	if !ok || !fileAttachedSet.hasFold(phrase) {
 		return "", "", false
 	}
 	return name, phrase, true
@@ -302,7 +408,7 @@ var callStarts = func() (set [256]bool) {
 // label is "location", "Location", "Standort" …) and iOS places
 // "NAME (ADDRESS): https://foursquare.com/v/…".
 func mapsLocation(s string) (model.Location, bool) {
-	if len(s) > 400 || !strings.Contains(s, "://") {
+	if len(s) > 400 || strings.IndexByte(s, ':') < 0 || !strings.Contains(s, "://") {
 		return model.Location{}, false
 	}
 	s = trimMarks(s)
@@ -404,22 +510,21 @@ func edited(text string) (string, bool) {
 // mediaKindOf infers an attachment's kind from WhatsApp's file names
 // (IMG-…, PTT-…, 00000035-PHOTO-…) and, failing that, its MIME type.
 func mediaKindOf(name, mime string) model.MediaKind {
-	upper := strings.ToUpper(name)
 	switch {
-	case strings.HasSuffix(upper, ".VCF"):
+	case hasSuffixFold(name, ".VCF"):
 		return model.MediaContact
-	case strings.HasPrefix(upper, "STK-") || strings.Contains(upper, "-STICKER-"):
+	case hasPrefixFold(name, "STK-") || containsFold(name, "-STICKER-"):
 		return model.MediaSticker
-	case strings.HasPrefix(upper, "PTT-"):
+	case hasPrefixFold(name, "PTT-"):
 		return model.MediaVoice
-	case strings.Contains(upper, "-GIF-"):
+	case containsFold(name, "-GIF-"):
 		return model.MediaGIF
-	case strings.HasPrefix(upper, "IMG-") || strings.Contains(upper, "-PHOTO-"):
+	case hasPrefixFold(name, "IMG-") || containsFold(name, "-PHOTO-"):
 		return model.MediaImage
-	case strings.HasPrefix(upper, "VID-") || strings.Contains(upper, "-VIDEO-"):
+	case hasPrefixFold(name, "VID-") || containsFold(name, "-VIDEO-"):
 		return model.MediaVideo
-	case strings.HasPrefix(upper, "AUD-") || strings.Contains(upper, "-AUDIO-"):
-		if strings.HasSuffix(upper, ".OPUS") {
+	case hasPrefixFold(name, "AUD-") || containsFold(name, "-AUDIO-"):
+		if hasSuffixFold(name, ".OPUS") {
 			return model.MediaVoice
 		}
 		return model.MediaAudio
@@ -435,4 +540,41 @@ func mediaKindOf(name, mime string) model.MediaKind {
 		return model.MediaContact
 	}
 	return model.MediaDocument
+}
+
+// hasPrefixFold reports whether s starts with upper, an upper-case ASCII
+// word, in any case. (strings.ToUpper would also map "ı" and "ſ" to
+// ASCII letters; file names that spell IMG with them are not WhatsApp's.)
+func hasPrefixFold(s, upper string) bool {
+	return len(s) >= len(upper) && equalFoldASCII(s[:len(upper)], upper)
+}
+
+func hasSuffixFold(s, upper string) bool {
+	return len(s) >= len(upper) && equalFoldASCII(s[len(s)-len(upper):], upper)
+}
+
+func containsFold(s, upper string) bool {
+	for i := 0; i+len(upper) <= len(s); i++ {
+		if s[i] == upper[0] || s[i] == upper[0]|0x20 {
+			if equalFoldASCII(s[i:i+len(upper)], upper) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// equalFoldASCII compares s with upper, an upper-case ASCII string,
+// folding only ASCII letters of s.
+func equalFoldASCII(s, upper string) bool {
+	for i := 0; i < len(upper); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != upper[i] {
+			return false
+		}
+	}
+	return true
 }

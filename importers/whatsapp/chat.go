@@ -36,10 +36,15 @@ type chatReader struct {
 	rest        []byte // continuation lines of the record being read
 	scratch     []byte
 	scratchName []byte
-	lastName    []byte  // the raw name author last found
-	lastAuthor  *author // and what it found
-	n           int     // messages yielded, for context checks
-	lines       int     // lines of the file in the message last returned
+	found       authorCache     // names as written, and the senders they name
+	block       []model.Message // messages not yet handed out
+	years       yearTracker     // for dates without a year
+	yearBase    int             // the year of the first header
+	n           int             // messages yielded, for context checks
+	day         model.Timestamp // the start of the day of the last message
+	dayY        int
+	dayM, dayD  int
+	lines       int // lines of the file in the message last returned
 }
 
 // startChat runs the first pass and opens the second.
@@ -48,7 +53,7 @@ func startChat(ctx context.Context, t *transcript, opts *options, id string) (*c
 	if err != nil {
 		return nil, err
 	}
-	c := &chatReader{ctx: ctx, t: t, a: a}
+	c := &chatReader{ctx: ctx, t: t, a: a, yearBase: a.years.base}
 	c.media = media{fsys: t.src.FS, dir: path.Dir(t.name)}
 	c.chat = c.buildChat(id)
 	if !a.hasShape {
@@ -208,6 +213,7 @@ func (c *chatReader) body(dst []byte, used int) ([]byte, bool, error) {
 			c.head, c.headNo, c.haveHead = append(c.head[:0], b...), c.lr.line, true
 			break
 		}
+		b = c.unescape(b)
 		if some {
 			dst = append(dst, '\n')
 		}
@@ -218,6 +224,30 @@ func (c *chatReader) body(dst []byte, used int) ([]byte, bool, error) {
 		}
 	}
 	return dst, some, nil
+}
+
+// escapeMark is what chatferry's whatsapp exporter writes before a body
+// line that would otherwise read as a header (U+200B ZERO WIDTH SPACE).
+const escapeMark = "\u200b"
+
+// unescape undoes the exporter's escape: it removes one escapeMark from
+// the start of a continuation line that, after its leading marks, is a
+// header of the transcript's layout (the exporter adds one mark to such
+// lines, also to those that already start with marks). Other lines, with
+// the mark or without, are kept as they are.
+func (c *chatReader) unescape(b []byte) []byte {
+	if len(b) < len(escapeMark)+6 || string(b[:len(escapeMark)]) != escapeMark {
+		return b
+	}
+	rest := b[len(escapeMark):]
+	for len(rest) >= len(escapeMark) && string(rest[:len(escapeMark)]) == escapeMark {
+		rest = rest[len(escapeMark):]
+	}
+	var h header
+	if scanHeader(rest, &h) == isHeader && h.shape == c.a.shape {
+		return b[len(escapeMark):]
+	}
+	return b
 }
 
 // preamble reads up to the first header. Lines before it become one
@@ -235,12 +265,23 @@ func (c *chatReader) preamble() (*model.Message, error) {
 func (c *chatReader) pos(line int) model.Pos { return model.Pos{File: c.t.display, Line: line} }
 
 // timestamp returns the time of a header, or the zero Timestamp when its
-// date does not exist.
+// date does not exist. The start of the day is remembered: runs of
+// messages share a date.
 func (c *chatReader) timestamp(h *header) model.Timestamp {
+	if h.named != 0 {
+		c.yearOf(h)
+	}
 	y, m, d, ok := h.date(c.a.order)
 	if !ok {
 		return model.Timestamp{}
 	}
+	if c.day.IsZero() || y != c.dayY || m != c.dayM || d != c.dayD {
+		c.dayY, c.dayM, c.dayD = y, m, d
+		c.day = model.Floating(y, time.Month(m), d, 0, 0, 0, 0, c.prec)
+	}
 	hour, _ := h.hour24()
-	return model.Floating(y, time.Month(m), d, hour, h.min, h.sec, 0, c.prec)
+	if c.prec == model.PrecisionMinute && h.sec != 0 {
+		return model.Floating(y, time.Month(m), d, hour, h.min, h.sec, 0, c.prec)
+	}
+	return c.day.Add(time.Duration(hour*3600+h.min*60+h.sec) * time.Second)
 }

@@ -169,21 +169,41 @@ var noticeStarts, noticeMiddles = func() ([256][][]byte, [][]byte) {
 	return starts, middles
 }()
 
+// noticeFirst2 holds the first two bytes of the notice prefixes, where a
+// space may be a wide one.
+var noticeFirst2 = func() (m bitmap16) {
+	for _, n := range noticePrefixes {
+		for _, v := range variants(n.text) {
+			m.set(v[0], v[1])
+			if v[1] == ' ' {
+				m.set(v[0], 0xC2) // U+00A0
+				m.set(v[0], 0xE2) // U+202F
+			}
+		}
+	}
+	return m
+}()
+
 // isNotice reports whether t opens with a notice WhatsApp writes.
 func isNotice(t []byte) bool {
 	if len(t) < 10 {
 		return false
 	}
-	if hasWideSpace(t) {
-		t = []byte(plainSpaces(string(t)))
+	// The infixes are non-Latin or have an apostrophe, and t does not
+	// start with a space (openingMarks removed those).
+	if t[0] < 0x80 && !noticeFirst2.has(t[0], t[1]) && bytes.IndexByte(t, '\'') < 0 {
+		return false
 	}
 	for _, p := range noticeStarts[t[0]] {
-		if bytes.HasPrefix(t, p) {
+		if hasPrefixSpaced(t, p) {
 			return true
 		}
 	}
 	if t[0] < 0x80 && bytes.IndexByte(t, '\'') < 0 {
 		return false // the infixes are non-Latin or have an apostrophe
+	}
+	if hasWideSpace(t) {
+		t = []byte(plainSpaces(string(t)))
 	}
 	for _, m := range noticeMiddles {
 		if bytes.Contains(t, m) {
@@ -191,6 +211,34 @@ func isNotice(t []byte) bool {
 		}
 	}
 	return false
+}
+
+// hasPrefixSpaced reports whether t, with plain spaces for its no-break
+// and narrow no-break spaces (as plainSpaces writes it), starts with p.
+func hasPrefixSpaced(t, p []byte) bool {
+	i := 0
+	for j := 0; j < len(p); j++ {
+		if i >= len(t) {
+			return false
+		}
+		switch {
+		case t[i] == 0xC2 && i+1 < len(t) && t[i+1] == 0xA0:
+			if p[j] != ' ' {
+				return false
+			}
+			i += 2
+		case t[i] == 0xE2 && i+2 < len(t) && t[i+1] == 0x80 && t[i+2] == 0xAF:
+			if p[j] != ' ' {
+				return false
+			}
+			i += 3
+		case t[i] != p[j]:
+			return false
+		default:
+			i++
+		}
+	}
+	return true
 }
 
 // hasWideSpace reports whether b holds a no-break or narrow no-break space.

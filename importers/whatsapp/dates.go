@@ -10,6 +10,9 @@ const (
 	orderDMY
 	orderMDY
 	orderYMD
+	orderMYD // "[06/2018/13, …]": the year in the middle
+	orderDYM
+	numOrders
 )
 
 func (o dateOrder) String() string {
@@ -20,6 +23,10 @@ func (o dateOrder) String() string {
 		return "mdy"
 	case orderYMD:
 		return "ymd"
+	case orderMYD:
+		return "myd"
+	case orderDYM:
+		return "dym"
 	}
 	return ""
 }
@@ -32,25 +39,36 @@ func parseOrder(s string) (dateOrder, bool) {
 		return orderMDY, true
 	case "ymd":
 		return orderYMD, true
+	case "myd":
+		return orderMYD, true
+	case "dym":
+		return orderDYM, true
 	}
 	return orderUnknown, false
 }
 
 // date returns the calendar date h names when read in order o.
 func (h *header) date(o dateOrder) (y, m, d int, ok bool) {
+	if h.named != 0 {
+		o = orderDMY // f holds day, month and year
+		if h.w[2] == 0 {
+			return 0, 0, 0, false // the year is left out: see yearTracker
+		}
+	}
+	yi := 2
 	switch o {
 	case orderDMY:
 		d, m, y = h.f[0], h.f[1], h.f[2]
 	case orderMDY:
 		m, d, y = h.f[0], h.f[1], h.f[2]
 	case orderYMD:
-		y, m, d = h.f[0], h.f[1], h.f[2]
+		y, m, d, yi = h.f[0], h.f[1], h.f[2], 0
+	case orderMYD:
+		m, y, d, yi = h.f[0], h.f[1], h.f[2], 1
+	case orderDYM:
+		d, y, m, yi = h.f[0], h.f[1], h.f[2], 1
 	default:
 		return 0, 0, 0, false
-	}
-	yi := 2
-	if o == orderYMD {
-		yi = 0
 	}
 	switch h.era {
 	case 'B':

@@ -40,6 +40,8 @@ func (a *analysis) warn(p model.Pos, code, text string) {
 	a.warnings = append(a.warnings, model.Warning{Pos: p, Code: code, Text: text})
 }
 
+var ordinals = [...]string{"first", "second", "third"}
+
 func orderWords(o dateOrder) string {
 	switch o {
 	case orderDMY:
@@ -48,6 +50,10 @@ func orderWords(o dateOrder) string {
 		return "month/day/year"
 	case orderYMD:
 		return "year/month/day"
+	case orderMYD:
+		return "month/year/day"
+	case orderDYM:
+		return "day/year/month"
 	}
 	return "?"
 }
@@ -58,12 +64,26 @@ func orderWords(o dateOrder) string {
 // day), then by the usual layout — the last three with a warning.
 func (a *analysis) decideOrder(opt dateOrder) error {
 	d := &a.dates
+	if a.shape.named != 0 {
+		// A month name tells the order.
+		a.order, a.basis = orderDMY, "month names"
+		if a.shape.named == 'm' {
+			a.order = orderMDY
+		}
+		return nil
+	}
+	// The two orders to choose from, day first and month first, and the
+	// fields that hold day and month in the first of them.
+	dayFirst, monthFirst, fd, fm := orderDMY, orderMDY, 0, 1
 	var cands []dateOrder
 	switch {
 	case a.shape.yearPos == 0 || d.max[0] > 31:
 		cands = []dateOrder{orderYMD}
+	case a.shape.yearPos == 1:
+		dayFirst, monthFirst, fd, fm = orderDYM, orderMYD, 0, 2
+		cands = []dateOrder{dayFirst, monthFirst}
 	default:
-		cands = []dateOrder{orderDMY, orderMDY}
+		cands = []dateOrder{dayFirst, monthFirst}
 	}
 	if opt != orderUnknown {
 		a.order, a.basis = opt, "option"
@@ -81,31 +101,31 @@ func (a *analysis) decideOrder(opt dateOrder) error {
 		return nil
 	}
 	switch {
-	case d.over12[0] > 0 && d.over12[1] == 0:
-		a.order, a.basis = orderDMY, "values"
+	case d.over12[fd] > 0 && d.over12[fm] == 0:
+		a.order, a.basis = dayFirst, "values"
 		return nil
-	case d.over12[1] > 0 && d.over12[0] == 0:
-		a.order, a.basis = orderMDY, "values"
+	case d.over12[fm] > 0 && d.over12[fd] == 0:
+		a.order, a.basis = monthFirst, "values"
 		return nil
-	case d.over12[0] > 0 && d.over12[1] > 0:
-		a.order, a.basis = orderDMY, "values"
-		if d.invalid[orderMDY] < d.invalid[orderDMY] {
-			a.order = orderMDY
+	case d.over12[fd] > 0 && d.over12[fm] > 0:
+		a.order, a.basis = dayFirst, "values"
+		if d.invalid[monthFirst] < d.invalid[dayFirst] {
+			a.order = monthFirst
 		}
 		a.warn(model.Pos{File: a.display}, "date-order-conflict", fmt.Sprintf(
-			"the dates contradict each other: line %d has a first field above 12, line %d a second one; chatferry reads them as %s, which fits more of them. If that is wrong, run again with --date-order",
-			d.firstOver[0], d.firstOver[1], orderWords(a.order)))
+			"the dates contradict each other: line %d has a %s field above 12, line %d a %s one; chatferry reads them as %s, which fits more of them. If that is wrong, run again with --date-order",
+			d.firstOver[fd], ordinals[fd], d.firstOver[fm], ordinals[fm], orderWords(a.order)))
 		return nil
 	}
 	var why string
-	diff := d.back[orderDMY] - d.back[orderMDY]
+	diff := d.back[dayFirst] - d.back[monthFirst]
 	us := a.shape.dateSep == '/' && d.unpadded && a.shape.yearPos < 0
 	padded4 := !d.unpadded && a.shape.yearPos == 2
 	switch {
 	case diff >= minBackSteps || diff <= -minBackSteps:
-		a.order, a.basis = orderMDY, "chronology"
+		a.order, a.basis = monthFirst, "chronology"
 		if diff < 0 {
-			a.order = orderDMY
+			a.order = dayFirst
 		}
 		why = "that keeps the messages in time order best"
 	case us || padded4:
@@ -116,24 +136,24 @@ func (a *analysis) decideOrder(opt dateOrder) error {
 			why = "dates with one-digit fields and two-digit years are the United States layout"
 		}
 	case diff != 0:
-		a.order, a.basis = orderMDY, "chronology"
+		a.order, a.basis = monthFirst, "chronology"
 		if diff < 0 {
-			a.order = orderDMY
+			a.order = dayFirst
 		}
 		why = "that keeps the messages in time order best"
-	case d.changes[0] != d.changes[1]:
-		a.order, a.basis = orderDMY, "chronology"
-		if d.changes[1] > d.changes[0] {
-			a.order = orderMDY
+	case d.changes[fd] != d.changes[fm]:
+		a.order, a.basis = dayFirst, "chronology"
+		if d.changes[fm] > d.changes[fd] {
+			a.order = monthFirst
 		}
 		why = "the day changes more often than the month"
 	default:
-		a.order, a.basis = orderDMY, "layout"
+		a.order, a.basis = dayFirst, "layout"
 		why = "most exports write the day first"
 	}
-	other := orderMDY
-	if a.order == orderMDY {
-		other = orderDMY
+	other := monthFirst
+	if a.order == monthFirst {
+		other = dayFirst
 	}
 	a.warn(model.Pos{File: a.display}, "date-order-guessed", fmt.Sprintf(
 		"no day in this file is above 12, so the date order is a guess: chatferry reads the dates as %s because %s. If that is wrong, run again with --date-order %s",

@@ -1,7 +1,6 @@
 package whatsapp
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/chatferry/chatferry/model"
@@ -19,101 +18,106 @@ type event struct {
 	group    bool // only group chats have this event
 }
 
-// eventRule matches one kind of system line. The groups of re are, by
-// name: actor, targets, subject.
+// eventRule matches one kind of system line (see compiledPattern for the
+// pattern language).
 type eventRule struct {
-	key   string // a literal every match contains, to skip the expression cheaply
-	re    *regexp.Regexp
-	typ   model.EventType
-	group bool
-	you   bool // the actor is the exporting user
+	pattern string
+	typ     model.EventType
+	group   bool // only group chats have this event
+	you     bool // the actor is the exporting user
+	youTgt  bool // the exporting user is the target ("sizi ekledi": added you)
 }
 
-const q = `["“„«]`  // opening quote
-const qe = `["”“»]` // closing quote
-
+// eventRules are tried in order; the first that matches a line decides.
 var eventRules = func() []eventRule {
-	r := func(expr string, typ model.EventType, group, you bool) eventRule {
-		return eventRule{literal(expr), regexp.MustCompile(`^` + expr + `$`), typ, group, you}
+	r := func(pattern string, typ model.EventType, group, you bool) eventRule {
+		return eventRule{pattern: pattern, typ: typ, group: group, you: you}
 	}
 	g := true
 	return []eventRule{
 		// English
-		r(`You created group `+q+`(?P<subject>.*)`+qe, model.EventGroupCreated, g, true),
-		r(`(?P<actor>.+) created group `+q+`(?P<subject>.*)`+qe, model.EventGroupCreated, g, false),
+		r(`You created group “{subject}”`, model.EventGroupCreated, g, true),
+		r(`{actor} created group “{subject}”`, model.EventGroupCreated, g, false),
 		r(`You created this group`, model.EventGroupCreated, g, true),
-		r(`(?P<actor>.+) created this group`, model.EventGroupCreated, g, false),
+		r(`{actor} created this group`, model.EventGroupCreated, g, false),
 		r(`You were added`, model.EventMemberAdded, g, false),
-		r(`You added (?P<targets>.+)`, model.EventMemberAdded, g, true),
-		r(`(?P<actor>.+) added (?P<targets>.+)`, model.EventMemberAdded, g, false),
-		r(`You removed (?P<targets>.+)`, model.EventMemberRemoved, g, true),
-		r(`(?P<actor>.+) removed (?P<targets>.+)`, model.EventMemberRemoved, g, false),
+		r(`You added {targets}`, model.EventMemberAdded, g, true),
+		r(`{actor} added {targets}`, model.EventMemberAdded, g, false),
+		r(`You removed {targets}`, model.EventMemberRemoved, g, true),
+		r(`{actor} removed {targets}`, model.EventMemberRemoved, g, false),
 		r(`You left`, model.EventMemberLeft, g, true),
-		r(`(?P<actor>.+) left`, model.EventMemberLeft, g, false),
+		r(`{actor} left`, model.EventMemberLeft, g, false),
 		r(`You joined using this group's invite link`, model.EventMemberJoined, g, true),
-		r(`(?P<actor>.+) joined using this group's invite link`, model.EventMemberJoined, g, false),
-		r(`You changed the (?:subject|group name)(?: from `+q+`.*`+qe+`)? to `+q+`(?P<subject>.*)`+qe, model.EventSubjectChanged, g, true),
-		r(`(?P<actor>.+) changed the (?:subject|group name)(?: from `+q+`.*`+qe+`)? to `+q+`(?P<subject>.*)`+qe, model.EventSubjectChanged, g, false),
-		r(`You (?:changed|deleted) (?:this group's|the group) icon`, model.EventIconChanged, g, true),
-		r(`(?P<actor>.+) (?:changed|deleted) (?:this group's|the group) icon`, model.EventIconChanged, g, false),
-		r(`You (?:changed|deleted) the group description`, model.EventDescriptionChanged, g, true),
-		r(`(?P<actor>.+) (?:changed|deleted) the group description`, model.EventDescriptionChanged, g, false),
-		r(`You changed this group's settings.*`, model.EventSettingsChanged, g, true),
-		r(`(?P<actor>.+) changed this group's settings.*`, model.EventSettingsChanged, g, false),
-		r(`You're (?:now|no longer) an admin`, model.EventAdminChanged, g, false),
-		r(`(?P<actor>.+) (?:is now an admin|is no longer an admin)`, model.EventAdminChanged, g, false),
-		r(`You (?:updated the message timer|turned (?:on|off) disappearing messages).*`, model.EventDisappearing, false, true),
-		r(`(?P<actor>.+) (?:updated the message timer|turned (?:on|off) disappearing messages).*`, model.EventDisappearing, false, false),
-		r(`(?P<actor>.+) changed their phone number.*`, model.EventNumberChanged, false, false),
-		r(`(?P<actor>\+[0-9 ()\-]+) changed to (?P<targets>\+[0-9 ()\-]+)`, model.EventNumberChanged, false, false),
-		r(`You (?:blocked|unblocked) this contact.*`, model.EventBlocked, false, true),
+		r(`{actor} joined using this group's invite link`, model.EventMemberJoined, g, false),
+		r(`You changed the [subject|group name][ from “{any}”]? to “{subject}”`, model.EventSubjectChanged, g, true),
+		r(`{actor} changed the [subject|group name][ from “{any}”]? to “{subject}”`, model.EventSubjectChanged, g, false),
+		r(`You [changed|deleted] [this group's|the group] icon`, model.EventIconChanged, g, true),
+		r(`{actor} [changed|deleted] [this group's|the group] icon`, model.EventIconChanged, g, false),
+		r(`You [changed|deleted] the group description`, model.EventDescriptionChanged, g, true),
+		r(`{actor} [changed|deleted] the group description`, model.EventDescriptionChanged, g, false),
+		r(`You changed this group's settings{any}`, model.EventSettingsChanged, g, true),
+		r(`{actor} changed this group's settings{any}`, model.EventSettingsChanged, g, false),
+		r(`You're [now|no longer] an admin`, model.EventAdminChanged, g, false),
+		r(`{actor} [is now an admin|is no longer an admin]`, model.EventAdminChanged, g, false),
+		r(`You [updated the message timer|turned on disappearing messages|turned off disappearing messages]{any}`, model.EventDisappearing, false, true),
+		r(`{actor} [updated the message timer|turned on disappearing messages|turned off disappearing messages]{any}`, model.EventDisappearing, false, false),
+		r(`{actor} changed their phone number{any}`, model.EventNumberChanged, false, false),
+		r(`{actor:phone} changed to {targets:phone}`, model.EventNumberChanged, false, false),
+		r(`You [blocked|unblocked] this contact{any}`, model.EventBlocked, false, true),
 		// German
-		r(`Du hast die Gruppe `+q+`(?P<subject>.*)`+qe+` erstellt\.?`, model.EventGroupCreated, g, true),
-		r(`(?P<actor>.+) hat die Gruppe `+q+`(?P<subject>.*)`+qe+` erstellt\.?`, model.EventGroupCreated, g, false),
-		r(`Du hast (?P<targets>.+) hinzugefügt\.?`, model.EventMemberAdded, g, true),
-		r(`(?P<actor>.+) hat (?P<targets>.+) hinzugefügt\.?`, model.EventMemberAdded, g, false),
-		r(`Du hast (?P<targets>.+) entfernt\.?`, model.EventMemberRemoved, g, true),
-		r(`(?P<actor>.+) hat (?P<targets>.+) entfernt\.?`, model.EventMemberRemoved, g, false),
-		r(`Du hast die Gruppe verlassen\.?`, model.EventMemberLeft, g, true),
-		r(`(?P<actor>.+) hat die Gruppe verlassen\.?`, model.EventMemberLeft, g, false),
-		r(`Du hast den (?:Gruppennamen|Betreff)(?: von `+q+`.*`+qe+`)? (?:zu|in) `+q+`(?P<subject>.*)`+qe+` geändert\.?`, model.EventSubjectChanged, g, true),
-		r(`(?P<actor>.+) hat den (?:Gruppennamen|Betreff)(?: von `+q+`.*`+qe+`)? (?:zu|in) `+q+`(?P<subject>.*)`+qe+` geändert\.?`, model.EventSubjectChanged, g, false),
-		r(`Du hast das Gruppenbild geändert\.?`, model.EventIconChanged, g, true),
-		r(`(?P<actor>.+) hat das Gruppenbild geändert\.?`, model.EventIconChanged, g, false),
+		r(`Du hast die Gruppe “{subject}” erstellt[.]?`, model.EventGroupCreated, g, true),
+		r(`{actor} hat die Gruppe “{subject}” erstellt[.]?`, model.EventGroupCreated, g, false),
+		r(`Du hast {targets} hinzugefügt[.]?`, model.EventMemberAdded, g, true),
+		r(`{actor} hat {targets} hinzugefügt[.]?`, model.EventMemberAdded, g, false),
+		r(`Du hast {targets} entfernt[.]?`, model.EventMemberRemoved, g, true),
+		r(`{actor} hat {targets} entfernt[.]?`, model.EventMemberRemoved, g, false),
+		r(`Du hast die Gruppe verlassen[.]?`, model.EventMemberLeft, g, true),
+		r(`{actor} hat die Gruppe verlassen[.]?`, model.EventMemberLeft, g, false),
+		r(`Du hast den [Gruppennamen|Betreff][ von “{any}”]? [zu|in] “{subject}” geändert[.]?`, model.EventSubjectChanged, g, true),
+		r(`{actor} hat den [Gruppennamen|Betreff][ von “{any}”]? [zu|in] “{subject}” geändert[.]?`, model.EventSubjectChanged, g, false),
+		r(`Du hast das Gruppenbild geändert[.]?`, model.EventIconChanged, g, true),
+		r(`{actor} hat das Gruppenbild geändert[.]?`, model.EventIconChanged, g, false),
 		// Russian
-		r(`(?P<actor>.+) добавил\(-а\) (?:контакт )?(?P<targets>.+)`, model.EventMemberAdded, g, false),
-		r(`(?P<actor>.+) удалил\(-а\) (?:контакт )?(?P<targets>.+)`, model.EventMemberRemoved, g, false),
-		r(`(?P<actor>.+) вышел\(-ла\)`, model.EventMemberLeft, g, false),
+		r(`{actor} добавил(-а) [контакт ]?{targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} удалил(-а) [контакт ]?{targets}`, model.EventMemberRemoved, g, false),
+		r(`{actor} вышел(-ла)`, model.EventMemberLeft, g, false),
+		r(`{actor} создал(-а) группу[ “{subject}”]?`, model.EventGroupCreated, g, false),
+		r(`{actor} изменил(-а) тему[ с “{any}”]? на “{subject}”`, model.EventSubjectChanged, g, false),
+		// Turkish (mtln/chat-export#16)
+		r(`{actor} bu grubu oluşturdu`, model.EventGroupCreated, g, false),
+		{pattern: `{actor} sizi ekledi`, typ: model.EventMemberAdded, group: g, youTgt: true},
+		r(`{actor} bu grubun simgesini değiştirdi`, model.EventIconChanged, g, false),
+		// Spanish, French, Italian and Portuguese: the wording the format
+		// catalog gives for creating, adding and leaving (its section 5,
+		// from one parser's lists, not seen in an export of the corpus), and
+		// the subject changes whose phrases the sender rule knows.
+		r(`{actor} creó el grupo[ “{subject}”]?`, model.EventGroupCreated, g, false),
+		r(`{actor} agregó [a ]?{targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} salió[ del grupo]?`, model.EventMemberLeft, g, false),
+		r(`{actor} cambió el asunto[ de “{any}”]? a “{subject}”`, model.EventSubjectChanged, g, false),
+		r(`{actor} a créé le groupe[ “{subject}”]?`, model.EventGroupCreated, g, false),
+		r(`{actor} a ajouté {targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} a quitté[ le groupe]?`, model.EventMemberLeft, g, false),
+		r(`{actor} a changé le sujet[ de “{any}”]? en “{subject}”`, model.EventSubjectChanged, g, false),
+		r(`{actor} ha creato il gruppo[ “{subject}”]?`, model.EventGroupCreated, g, false),
+		r(`{actor} ha aggiunto {targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} ha abbandonato[ il gruppo]?`, model.EventMemberLeft, g, false),
+		r(`{actor} ha cambiato l'oggetto[ da “{any}”]? [in|a] “{subject}”`, model.EventSubjectChanged, g, false),
+		r(`{actor} criou [este grupo|o grupo “{subject}”]`, model.EventGroupCreated, g, false),
+		r(`{actor} adicionou {targets}`, model.EventMemberAdded, g, false),
+		r(`{actor} saiu[ do grupo]?`, model.EventMemberLeft, g, false),
+		r(`{actor} mudou o assunto[ de “{any}”]? para “{subject}”`, model.EventSubjectChanged, g, false),
 	}
 }()
 
-// literal returns the longest run of plain characters in expr.
-func literal(expr string) string {
-	best, cur := "", []rune{}
-	flush := func() {
-		if len(string(cur)) > len(best) {
-			best = string(cur)
-		}
-		cur = cur[:0]
+// eventPatterns indexes the patterns of eventRules.
+var eventPatterns = func() *patternIndex {
+	patterns := make([]string, len(eventRules))
+	for i, r := range eventRules {
+		patterns[i] = r.pattern
 	}
-	depth := 0
-	for _, c := range expr {
-		switch {
-		case c == '(' || c == '[':
-			flush()
-			depth++
-		case c == ')' || c == ']':
-			flush()
-			depth--
-		case depth > 0 || strings.ContainsRune(`.*+?|\\^$`, c):
-			flush()
-		default:
-			cur = append(cur, c)
-		}
-	}
-	flush()
-	return best
-}
+	return newPatternIndex(compileRules(patterns))
+}()
 
 // classifyEvent reads a system line (with invisible characters removed).
 func classifyEvent(text string) event {
@@ -132,32 +136,30 @@ func classifyEvent(text string) event {
 	if strings.Contains(text, "security code") {
 		return event{typ: model.EventSecurityCode}
 	}
-	for _, rule := range eventRules {
-		if !strings.Contains(text, rule.key) {
-			continue
-		}
-		m := rule.re.FindStringSubmatch(text)
-		if m == nil {
-			continue
-		}
+	if p, caps, ok := eventPatterns.find(text); ok {
+		rule := &eventRules[p.rule]
 		ev := event{typ: rule.typ, group: rule.group, actorYou: rule.you}
-		for i, name := range rule.re.SubexpNames() {
-			switch name {
-			case "actor":
-				ev.actor = m[i]
-			case "subject":
-				ev.subject = m[i]
-			case "targets":
-				ev.targets, ev.youTgt = splitNames(m[i])
-			}
+		get := func(c capture) string { return text[caps[c].from:caps[c].to] }
+		ev.actor, ev.subject = get(capActor), get(capSubject)
+		if from := caps[capSubject].from; from >= 2 && text[from-2:from] == "«" {
+			ev.subject = strings.TrimSpace(ev.subject) // French « subject », with no-break spaces
 		}
-		if (rule.typ == model.EventMemberAdded || rule.typ == model.EventAdminChanged) && ev.actor == "" && !rule.you {
-			ev.youTgt = true // "You were added", "You're now an admin"
+		if caps[capTargets].to > 0 {
+			ev.targets, ev.youTgt = splitNames(get(capTargets))
+		}
+		if (rule.typ == model.EventMemberAdded || rule.typ == model.EventAdminChanged) && ev.actor == "" && !rule.you || rule.youTgt {
+			ev.youTgt = true // "You were added", "You're now an admin", "X sizi ekledi"
 		}
 		return ev
 	}
 	return event{typ: model.EventOther}
 }
+
+// ands join the last two names of a list, in the languages of the rules.
+var ands = strings.NewReplacer(" and ", "\x00", " und ", "\x00", " и ", "\x00", " y ", "\x00", " et ", "\x00",
+	" e ", "\x00", " ve ", "\x00")
+
+func splitAnd(s string) []string { return strings.Split(ands.Replace(s), "\x00") }
 
 // splitNames splits "Ann, Ben and you" into names, reporting "you"
 // separately.
@@ -165,7 +167,7 @@ func splitNames(s string) ([]string, bool) {
 	var names []string
 	you := false
 	for _, part := range strings.Split(s, ", ") {
-		for _, name := range strings.Split(part, " and ") {
+		for _, name := range splitAnd(part) {
 			name = strings.TrimSpace(strings.TrimSuffix(name, "."))
 			switch name {
 			case "":

@@ -14,13 +14,14 @@ type shape struct {
 	dateDot   bool // a dot after the last date field
 	yearPos   int8 // the field holding a four-digit or era year; -1 when none does
 	era       byte // 'B' for a Buddhist-era year ("2565 BE"), 'R', 'H', 'S', 'T' for a Japanese era
-	dateTime  byte // between date and time: ',' comma, 'a' Arabic comma, ' ' space, 'k' "klo", 'f' "à"
+	dateTime  byte // between date and time: ',' comma, 'a' Arabic comma, ' ' space, 'k' "klo", 'f' "à", 'h' " - "
+	named     byte // a month name: 'd' "18 Mar", 'm' "Mar 5" (then f holds day, month, year; the year may be missing)
 	timeSep   byte // ':' or '.'
 	seconds   bool
 	clock12   bool
 	halfSpace int8 // the space before am/pm: 0 none, else its length (1 plain, 2 no-break, 3 narrow no-break)
 	minuteDot bool // "13:34. - "
-	end       byte // what ends the header: ']' (iOS), '-' (" - ", Android), ':' (old exports), ' ' (Hungarian)
+	end       byte // what ends the header: ']' (iOS), '-' (" - ", Android), ':' (old exports), ';' (old exports), ' ' (Hungarian)
 }
 
 // header is one parsed header line.
@@ -75,6 +76,19 @@ func invisible(b []byte, i int) int {
 }
 
 func skipInvisible(b []byte, i int) int {
+	// 0xE2 and 0xEF, the lead bytes of the marks, and a few others pass
+	// this cheap test; skipMarks looks closer.
+	if i < len(b) && b[i]|0x0D == 0xEF {
+		return skipMarks(b, i)
+	}
+	return i
+}
+
+// skipMarks is skipInvisible's loop, kept out of line so that the common
+// case (no mark) inlines.
+//
+//go:noinline
+func skipMarks(b []byte, i int) int {
 	for {
 		n := invisible(b, i)
 		if n == 0 {
@@ -129,6 +143,20 @@ func digit(b []byte, i int) (int, int) {
 
 // number reads up to five digits.
 func number(b []byte, i int) (v, digits, next int) {
+	for digits < 5 && i < len(b) && b[i]-'0' <= 9 {
+		v = v*10 + int(b[i]-'0')
+		digits++
+		i++
+	}
+	if i < len(b) && (b[i] == 0xD9 || b[i] == 0xDB) {
+		return moreDigits(b, i, v, digits)
+	}
+	return v, digits, i
+}
+
+// moreDigits goes on reading a number whose next digit may be an
+// Arabic-Indic one.
+func moreDigits(b []byte, i, v, digits int) (int, int, int) {
 	for digits < 5 {
 		d, n := digit(b, i)
 		if n == 0 {
@@ -142,17 +170,41 @@ func number(b []byte, i int) (v, digits, next int) {
 }
 
 func isDigitAt(b []byte, i int) bool {
+	if i < len(b) && b[i]-'0' <= 9 {
+		return true
+	}
 	_, n := digit(b, i)
 	return n > 0
 }
 
+// mayStartHeader reports whether a line's first byte can open a header: a
+// digit (ASCII, or the lead byte of an Arabic-Indic one), "[", or the lead
+// byte of an invisible mark. Most continuation lines fail this at once.
+func mayStartHeader(c byte) bool {
+	return c-'0' <= 9 || c == '[' || c == 0xD9 || c == 0xDB || c == 0xE2 || c == 0xEF || monthStarts[c]
+}
+
 // scanHeader parses the header at the start of line b into h.
 func scanHeader(b []byte, h *header) scan {
+	if len(b) == 0 || !mayStartHeader(b[0]) {
+		return notHeader
+	}
+	if scanPlainHeader(b, h) {
+		return isHeader
+	}
+	return scanAnyHeader(b, h)
+}
+
+// scanAnyHeader is scanHeader for every layout.
+func scanAnyHeader(b []byte, h *header) scan {
 	*h = header{}
 	i := skipInvisible(b, 0)
 	if i < len(b) && b[i] == '[' {
 		h.bracket = true
 		i = skipInvisible(b, i+1)
+	}
+	if i < len(b) && monthStarts[b[i]] && !h.bracket {
+		return scanNamedFirst(b, i, h)
 	}
 	_, d, j := number(b, i)
 	if d == 0 || d > 4 {
@@ -161,10 +213,18 @@ func scanHeader(b []byte, h *header) scan {
 	if d <= 2 && j < len(b) && b[j] == ':' {
 		return scanTimeFirst(b, i, h)
 	}
+	if d <= 2 && !h.bracket && j+1 < len(b) && b[j] == ' ' && monthStarts[b[j+1]] {
+		return scanNamedFirst(b, i, h)
+	}
 	i, ok := scanDate(b, i, h)
 	if !ok {
 		return notHeader
 	}
+	return scanAfterDate(b, i, h)
+}
+
+// scanAfterDate reads what follows a header's date: the time and the end.
+func scanAfterDate(b []byte, i int, h *header) scan {
 	// Between date and time.
 	i = skipInvisible(b, i)
 	h.dateTime = ' '
@@ -182,6 +242,10 @@ func scanHeader(b []byte, h *header) scan {
 	for sp > 0 {
 		i += sp
 		sp = space(b, i)
+	}
+	if h.dateTime == ' ' && i+1 < len(b) && b[i] == '-' && b[i+1] == ' ' && h.named == 0 {
+		// "12.07.2017 - 22:35:22; Name: text"
+		h.dateTime, i = 'h', i+2
 	}
 	if h.dateTime == ' ' {
 		if hasWord(b, i, "klo") {
@@ -249,7 +313,8 @@ func scanDate(b []byte, i int, h *header) (int, bool) {
 		h.f[k], h.w[k] = v, int8(d)
 		i = j
 		if d == 4 {
-			if h.yearPos >= 0 || k == 1 {
+			// The year in the middle is an iOS layout ("[06/2018/13, …]").
+			if h.yearPos >= 0 || k == 1 && !h.bracket {
 				return i, false
 			}
 			h.yearPos = int8(k)
@@ -358,6 +423,11 @@ func ampm(b []byte, i int) (int8, int) {
 	if i >= len(b) {
 		return halfNone, 0
 	}
+	switch b[i] | 0x20 {
+	case 'a', 'p', 'i', 0xD9 | 0x20, 0xD8 | 0x20:
+	default:
+		return halfNone, 0
+	}
 	switch c := b[i] | 0x20; c {
 	case 'a', 'p':
 		if n := latinAMPM(b, i); n > 0 {
@@ -410,11 +480,11 @@ func scanEnd(b []byte, i int, h *header) scan {
 	if i >= len(b) {
 		return partHeader
 	}
-	if b[i] == ':' {
+	if b[i] == ':' || b[i] == ';' {
 		if i+1 < len(b) && space(b, i+1) == 0 {
 			return notHeader
 		}
-		h.end = ':'
+		h.end = b[i]
 		h.body = i + 1 + space(b, i+1)
 		return isHeader
 	}
@@ -448,11 +518,8 @@ func scanEnd(b []byte, i int, h *header) scan {
 	return isHeader
 }
 
-// scanTimeFirst reads "[14:56:01, 3/18/22] ".
+// scanTimeFirst reads "[14:56:01, 3/18/22] " and "19:23, 28 Aug 2013 - ".
 func scanTimeFirst(b []byte, i int, h *header) scan {
-	if !h.bracket {
-		return notHeader
-	}
 	h.timeFirst = true
 	i, st := scanTime(b, i, h)
 	if st != isHeader {
@@ -466,9 +533,107 @@ func scanTimeFirst(b []byte, i int, h *header) scan {
 	}
 	h.dateTime = ','
 	i = skipInvisible(b, i+1+space(b, i+1))
+	if !h.bracket {
+		i, st = scanNamedDate(b, i, h)
+		if st != isHeader {
+			return notHeader
+		}
+		return namedEnd(scanEnd(b, i, h))
+	}
 	i, ok := scanDate(b, i, h)
 	if !ok {
 		return endOrNot(b, i)
 	}
 	return scanBracket(b, i, h)
+}
+
+// scanNamedFirst reads a header that starts with a date with a month name
+// ("Mar 5, 8:11 PM - ", "18 Mar 12:14 - ").
+func scanNamedFirst(b []byte, i int, h *header) scan {
+	i, st := scanNamedDate(b, i, h)
+	if st != isHeader {
+		return notHeader
+	}
+	return namedEnd(scanAfterDate(b, i, h))
+}
+
+// namedEnd is the result for a header with a month name: never a partial
+// one, as a line like "Mar 5" at the end of a file is more likely text
+// than a header cut off.
+func namedEnd(st scan) scan {
+	if st == partHeader {
+		return notHeader
+	}
+	return st
+}
+
+// months are the month names of old exports ("28 Aug 2013", "Mar 5").
+var months = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// monthStarts marks the first letters of the month names.
+var monthStarts = func() (t [256]bool) {
+	for _, m := range months {
+		t[m[0]] = true
+	}
+	return t
+}()
+
+// monthAt returns the month (1–12) named at b[i:] and the offset after
+// the name ("Sep" may be written "Sept"), or 0.
+func monthAt(b []byte, i int) (int, int) {
+	if i+3 > len(b) {
+		return 0, i
+	}
+	for k, m := range months {
+		if string(b[i:i+3]) == m {
+			i += 3
+			if k == 8 && i < len(b) && b[i] == 't' {
+				i++
+			}
+			return k + 1, i
+		}
+	}
+	return 0, i
+}
+
+// scanNamedDate reads a date with a month name: "28 Aug 2013", "18 Mar"
+// (day first) or "Mar 5", "Mar 5, 2013" (month first). The year may be
+// missing (old exports left it out for the current year): then w[2] is 0.
+// h.f holds day, month and year in that order.
+func scanNamedDate(b []byte, i int, h *header) (int, scan) {
+	h.yearPos = -1
+	if month, j := monthAt(b, i); month > 0 {
+		// "Mar 5[, 2013]"
+		if j >= len(b) || b[j] != ' ' {
+			return j, notHeader
+		}
+		day, d, k := number(b, j+1)
+		if d == 0 || d > 2 {
+			return k, notHeader
+		}
+		h.named, h.f[0], h.w[0], h.f[1], h.w[1] = 'm', day, int8(d), month, 2
+		// A year after ", " has four digits and no ':' or '.' after it.
+		if k+2 < len(b) && b[k] == ',' && b[k+1] == ' ' {
+			if y, d, n := number(b, k+2); d == 4 && (n >= len(b) || b[n] != ':' && b[n] != '.') {
+				h.f[2], h.w[2], k = y, 4, n
+			}
+		}
+		return k, isHeader
+	}
+	// "28 Aug[ 2013]"
+	day, d, j := number(b, i)
+	if d == 0 || d > 2 || j >= len(b) || b[j] != ' ' {
+		return j, notHeader
+	}
+	month, k := monthAt(b, j+1)
+	if month == 0 {
+		return k, notHeader
+	}
+	h.named, h.f[0], h.w[0], h.f[1], h.w[1] = 'd', day, int8(d), month, 2
+	if k+1 < len(b) && b[k] == ' ' {
+		if y, d, n := number(b, k+1); d == 4 && (n >= len(b) || b[n] != ':' && b[n] != '.') {
+			h.f[2], h.w[2], k = y, 4, n
+		}
+	}
+	return k, isHeader
 }

@@ -53,6 +53,8 @@ func TestHeaderShapes(t *testing.T) {
 		{"[23.09.2016 17:00:28] Maldamer: x", orderDMY, "2016-09-23 17:00:28 | Maldamer: x"},
 		{"[10.21.21, 15:21:45] John Doe: x", orderMDY, "2021-10-21 15:21:45 | John Doe: x"},
 		{"[2018/06/13, 21:25:15] a: m", orderYMD, "2018-06-13 21:25:15 | a: m"},
+		{"[06/2018/13, 21:25:15] a: m", orderMYD, "2018-06-13 21:25:15 | a: m"},
+		{"[13/2018/06, 21:25:15] a: m", orderDYM, "2018-06-13 21:25:15 | a: m"},
 		{"[25/09/20 10:27:18 a.m.] name : x", orderDMY, "2020-09-25 10:27:18 | name : x"},
 		{"[2016/04/15 15:04] You created group", orderYMD, "2016-04-15 15:04:00 | You created group"},
 		{"[2019-04-16 02:09] +1 123 456 789: x", orderYMD, "2019-04-16 02:09:00 | +1 123 456 789: x"},
@@ -67,6 +69,13 @@ func TestHeaderShapes(t *testing.T) {
 		{"3/24/14, 1:59:59 PM: Sender Name: Message", orderMDY, "2014-03-24 13:59:59 | Sender Name: Message"},
 		{"12.07.2017, 22:35:22: Johannes Gruber: x", orderDMY, "2017-07-12 22:35:22 | Johannes Gruber: x"},
 		{"13.06.18 21.25.15: a: m", orderDMY, "2018-06-13 21:25:15 | a: m"},
+		{"12.07.2017 - 22:35:22; Johannes Gruber: x", orderDMY, "2017-07-12 22:35:22 | Johannes Gruber: x"},
+		{"12.07.2017, 22:35:22; Johannes Gruber: x", orderDMY, "2017-07-12 22:35:22 | Johannes Gruber: x"},
+		// 2013–14: month names (the year, when written, is read whatever
+		// the order asked; see TestNamedHeaders for dates without one)
+		{"19:23, 28 Aug 2013 - Tanay Gahlot: x", orderMDY, "2013-08-28 19:23:00 | Tanay Gahlot: x"},
+		{"Mar 5, 2014, 8:11 PM - Aravind Cm: x", orderDMY, "2014-03-05 20:11:00 | Aravind Cm: x"},
+		{"18 Mar 2014 12:14 - Shaggy changed the subject to \"x\"", orderMDY, "2014-03-18 12:14:00 | Shaggy changed the subject to \"x\""},
 		// Hand-edited impossible times keep their hour.
 		{"[1/29/18, 23:59:03 PM] x", orderMDY, "2018-01-29 23:59:03 | x"},
 		{"[1/30/18, 00:04:03 AM] x", orderMDY, "2018-01-30 00:04:03 | x"},
@@ -99,6 +108,9 @@ func TestNotHeaders(t *testing.T) {
 		"14/03/2024, 25:00 - hour 25", "14/03/2024, 10:60 - minute 60", "123/03/2024, 10:00 - x",
 		"14/03/2024 10:00 x", "14/03.2024, 10:00 - mixed separators", "10:00 - no date",
 		"[10:00, no date]", "Sample User: This file has nothing to do with whatsapp",
+		"Maybe later", "Mar 5 was fun", "March 5, 8:11 PM - a month spelt out",
+		"12:30, see you", "18 Mar", "Mar 5, 8:11 PM", "[Mar 5, 8:11 PM] x",
+		"18 March 12:14 - x", "Sep5, 8:11 - x",
 	} {
 		var h header
 		if st := scanHeader([]byte(line), &h); st == isHeader {
@@ -117,6 +129,8 @@ func TestPartialHeader(t *testing.T) {
 		"14/03/2024":          partHeader,
 		"14/03":               notHeader,
 		"hello":               notHeader,
+		"Mar 5, 8:1":          notHeader, // month names: never a cut header
+		"19:23, 28 Aug":       notHeader,
 	} {
 		var h header
 		if got := scanHeader([]byte(line), &h); got != want {
@@ -199,4 +213,42 @@ func FuzzScanHeader(f *testing.F) {
 		}
 		h.hour24()
 	})
+}
+
+// Dates with month names, with and without the year.
+func TestNamedHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		line             string
+		named            byte
+		month, day, year int
+		hour, min        int
+		body             string
+	}{
+		{"19:23, 28 Aug 2013 - Tanay Gahlot: hi", 'd', 8, 28, 2013, 19, 23, "Tanay Gahlot: hi"},
+		{"19:23, 28 Aug - Tanay Gahlot: hi", 'd', 8, 28, 0, 19, 23, "Tanay Gahlot: hi"},
+		{"Mar 5, 8:11 PM - Aravind Cm: hi", 'm', 3, 5, 0, 20, 11, "Aravind Cm: hi"},
+		{"Mar 5, 2013, 8:11 AM - Aravind Cm: hi", 'm', 3, 5, 2013, 8, 11, "Aravind Cm: hi"},
+		{"Sept 15, 12:11 AM - A: hi", 'm', 9, 15, 0, 0, 11, "A: hi"},
+		{"18 Mar 12:14 - Shaggy changed the subject", 'd', 3, 18, 0, 12, 14, "Shaggy changed the subject"},
+		{"1 Jan 2014 0:05 - A: hi", 'd', 1, 1, 2014, 0, 5, "A: hi"},
+	} {
+		var h header
+		if st := scanHeader([]byte(tc.line), &h); st != isHeader {
+			t.Errorf("%q: not a header (%d)", tc.line, st)
+			continue
+		}
+		hour, _ := h.hour24()
+		got := fmt.Sprintf("%c %d-%d %d %02d:%02d | %s", h.named, h.f[1], h.f[0], h.f[2], hour, h.min, tc.line[h.body:])
+		want := fmt.Sprintf("%c %d-%d %d %02d:%02d | %s", tc.named, tc.month, tc.day, tc.year, tc.hour, tc.min, tc.body)
+		if got != want {
+			t.Errorf("%q:\n got %s\nwant %s", tc.line, got, want)
+		}
+	}
+	// A header with a year and one without have the same shape.
+	var a, b header
+	scanHeader([]byte("19:23, 28 Aug 2013 - x"), &a)
+	scanHeader([]byte("10:02, 3 Jan - x"), &b)
+	if a.shape != b.shape {
+		t.Errorf("shapes differ: %+v, %+v", a.shape, b.shape)
+	}
 }

@@ -60,7 +60,10 @@ func (m *media) path(name string) string {
 	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." || !fs.ValidPath(name) {
 		return ""
 	}
-	return path.Join(m.dir, name)
+	if m.dir == "." {
+		return name // fs.ValidPath and no slash: a clean name of its own
+	}
+	return m.dir + "/" + name
 }
 
 // exists reports whether the export holds a file called name.

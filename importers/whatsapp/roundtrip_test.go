@@ -3,6 +3,7 @@ package whatsapp_test
 import (
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/chatferry/chatferry/exporters/exportertest"
 	_ "github.com/chatferry/chatferry/exporters/whatsapp" // writes the transcripts read back
 	"github.com/chatferry/chatferry/importers"
+	_ "github.com/chatferry/chatferry/importers/canonicaljson" // reads the rich sample
 	"github.com/chatferry/chatferry/importers/importertest"
 	"github.com/chatferry/chatferry/model"
 )
@@ -117,4 +119,61 @@ func readable(items []model.Item) []kept {
 		}
 	}
 	return out
+}
+
+// The whatsapp exporter escapes a body line that reads as a header with an
+// invisible U+200B; reading its output undoes exactly that. Message m3 of
+// the rich sample holds such a pasted line: json → whatsapp text →
+// whatsapp importer keeps its text byte for byte.
+func TestEscapedLineRoundTrip(t *testing.T) {
+	items := importertest.Items(t, "json", "../../testdata/json/sample.json", importers.Options{TZ: time.UTC})
+	var m3 *model.Message
+	for _, it := range items {
+		if m, ok := it.(*model.Message); ok && m.ID == "m3" {
+			m3 = m
+		}
+	}
+	if m3 == nil || !strings.Contains(m3.Text, "\n01/03/2024, 09:20 - ") {
+		t.Fatalf("the sample's m3 no longer holds a pasted header: %+v", m3)
+	}
+	f, err := exporters.Lookup("whatsapp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat := splitChats(items)[0]
+	out, _ := exportertest.Write(t, f, chat, exporters.Options{TZ: time.UTC})
+	written := readAll(t, out)
+	if !strings.Contains(written, "\n"+escapeMark+"01/03/2024, 09:20 - this line was pasted") {
+		t.Fatalf("the exporter did not escape the pasted line:\n%s", written)
+	}
+	found := false
+	for _, it := range importertest.Items(t, "whatsapp", out, importers.Options{TZ: time.UTC}) {
+		if m, ok := it.(*model.Message); ok && strings.HasPrefix(m.Text, "Yes!\n") {
+			found = true
+			if m.Text != m3.Text {
+				t.Errorf("m3 read back as %q, want %q", m.Text, m3.Text)
+			}
+		}
+	}
+	if !found {
+		t.Error("m3 is not in the read-back")
+	}
+}
+
+// readAll returns the text of the transcript in out (a file, or the
+// transcript in a folder).
+func readAll(t *testing.T, out string) string {
+	t.Helper()
+	var text strings.Builder
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".txt") {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text.Write(b)
+		}
+		return nil
+	})
+	return text.String()
 }

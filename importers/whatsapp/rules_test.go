@@ -203,3 +203,29 @@ func TestTitles(t *testing.T) {
 		}
 	}
 }
+
+// The exporter's escape is undone only where it was needed: before a line
+// that reads as a header of the transcript's own layout.
+func TestUnescape(t *testing.T) {
+	text := "01/03/2024, 09:00 - Ann: pasted:\n" +
+		"\u200b01/03/2024, 09:20 - same layout: the mark goes\n" +
+		"\u200b\u200b01/03/2024, 09:20 - a mark of its own: one goes\n" +
+		"\u200b[01/03/2024, 09:20:00] another layout: the mark stays\n" +
+		"\u200b7.1.1, 7.1.2\n" +
+		"\u200bplain text\n"
+	_, msgs, err := read(t, "chat.txt", text, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "pasted:\n" +
+		"01/03/2024, 09:20 - same layout: the mark goes\n" +
+		"\u200b01/03/2024, 09:20 - a mark of its own: one goes\n" +
+		"\u200b[01/03/2024, 09:20:00] another layout: the mark stays\n" +
+		"\u200b7.1.1, 7.1.2\n" +
+		"\u200bplain text"
+	if len(msgs) != 1 || msgs[0].Text != want {
+		for _, m := range msgs {
+			t.Errorf("message %q", m.Text)
+		}
+	}
+}

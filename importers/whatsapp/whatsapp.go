@@ -30,6 +30,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 
@@ -46,8 +47,11 @@ func init() {
 		Summary: `WhatsApp "Export chat" text (.txt, the zip with media, or its folder; Android and iOS, any language)`,
 		Options: []importers.Option{{
 			Name:    "date-order",
-			Help:    "how to read dates when the file cannot tell: dmy, mdy or ymd",
+			Help:    "how to read dates when the file cannot tell: dmy, mdy or ymd (myd or dym when the year is in the middle)",
 			Default: "",
+		}, {
+			Name: "year",
+			Help: "the year of the first message, for exports of 2013–14 whose dates have no year",
 		}},
 		Detect: detect,
 		Open:   Open,
@@ -58,6 +62,7 @@ func init() {
 type options struct {
 	order dateOrder
 	me    string
+	year  int // the year of the first message, 0 to infer it
 }
 
 // transcript is one chat's text file inside a source.
@@ -192,9 +197,16 @@ func Open(ctx context.Context, src *importers.Source, o importers.Options) (impo
 	if v := o.Values.Get("date-order"); v != "" {
 		ord, ok := parseOrder(v)
 		if !ok {
-			return nil, fmt.Errorf("--date-order %q: want dmy, mdy or ymd", v)
+			return nil, fmt.Errorf("--date-order %q: want dmy, mdy or ymd (or myd, dym)", v)
 		}
 		opts.order = ord
+	}
+	if v := o.Values.Get("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 1990 || y > 2100 {
+			return nil, fmt.Errorf("--year %q: want a year such as 2014", v)
+		}
+		opts.year = y
 	}
 	ts, err := transcripts(src)
 	if err != nil {

@@ -32,6 +32,13 @@ func TestKit(t *testing.T) {
 		importertest.Case{Name: "undecidable-mdy", Input: "testdata/undecidable.txt",
 			Options: importers.Options{Values: importers.Values{"date-order": "mdy"}}},
 		importertest.Case{Input: "testdata/empty.txt"},
+		importertest.Case{Input: "testdata/month-names-time-first.txt"},
+		importertest.Case{Name: "month-names-us-2013", Input: "testdata/month-names-us.txt",
+			Options: importers.Options{Values: importers.Values{"year": "2013"}}},
+		importertest.Case{Name: "month-names-day-first-2014", Input: "testdata/month-names-day-first.txt",
+			Options: importers.Options{Values: importers.Values{"year": "2014"}}},
+		importertest.Case{Input: "testdata/year-in-the-middle.txt"},
+		importertest.Case{Input: "testdata/dash-semicolon.txt"},
 	)
 }
 

@@ -250,8 +250,13 @@ func append2(b []byte, n int) []byte {
 var headerLike = regexp.MustCompile(`^[\x{200E}\x{200F}\x{FEFF}\x{202A}-\x{202E}\s]*\[?\d{1,4}[-/.]\s?\d{1,4}[-/.]\s?\d{1,4}[,.]?\s\D*?\d{1,2}[.:]\d{1,2}`)
 
 // NeedsEscape reports whether a continuation line could be read as the
-// start of a new record.
+// start of a new record, also after EscapeMarks it already starts with: a
+// reader that removes one mark from such lines then gives the line back as
+// it was.
 func NeedsEscape(line string) bool {
+	for strings.HasPrefix(line, EscapeMark) {
+		line = line[len(EscapeMark):]
+	}
 	return headerLike.MatchString(line)
 }
 

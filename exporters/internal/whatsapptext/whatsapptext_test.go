@@ -40,6 +40,8 @@ func TestAppendBody(t *testing.T) {
 		{"a\r01/03/2024, 09:20 - x", "a\r\u200b01/03/2024, 09:20 - x"},
 		{"a\n\nb\n", "a\n\nb\n"},
 		{"\n7.1.1, 7.1.2", "\n\u200b7.1.1, 7.1.2"},
+		{"a\n\u200b01/03/2024, 09:20 - x", "a\n\u200b\u200b01/03/2024, 09:20 - x"}, // a mark of its own stays
+		{"a\n\u200bhello", "a\n\u200bhello"},
 	} {
 		got, _ := appendBody(nil, tc.body)
 		if string(got) != tc.want {
