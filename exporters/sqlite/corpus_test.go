@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/internal/plaintest"
 	"github.com/chatferry/chatferry/importers"
-	"github.com/chatferry/chatferry/importers/importertest"
 
 	_ "github.com/chatferry/chatferry/importers/all" // the corpus tests read every input format
 )
@@ -27,49 +25,38 @@ func TestInputs(t *testing.T) {
 // changes nothing, and the archive stays sound.
 func TestCorpusArchive(t *testing.T) {
 	requireFTS5(t)
-	root := importertest.Corpus(t, "")
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		t.Run(e.Name(), func(t *testing.T) {
-			_, inputs := plaintest.Corpus(t, e.Name())
-			out := filepath.Join(t.TempDir(), "archive.db")
-			opts := exporters.Options{TZ: berlin(t)}
-			convertAll := func() int {
-				n := 0
-				for _, in := range inputs {
-					err := exportInput(in, out, opts)
-					if errors.Is(err, importers.ErrNotRecognised) || errors.Is(err, plaintest.ErrImport) {
-						continue
-					}
-					if err != nil {
-						t.Fatalf("%s: %v", in, err)
-					}
-					n++
+	plaintest.EachCorpus(t, func(t *testing.T, _ string, inputs []string) {
+		out := filepath.Join(t.TempDir(), "archive.db")
+		opts := exporters.Options{TZ: berlin(t)}
+		convertAll := func() int {
+			n := 0
+			for _, in := range inputs {
+				err := exportInput(in, out, opts)
+				if errors.Is(err, importers.ErrNotRecognised) || errors.Is(err, plaintest.ErrImport) {
+					continue
 				}
-				return n
+				if err != nil {
+					t.Fatalf("%s: %v", in, err)
+				}
+				n++
 			}
-			if convertAll() == 0 {
-				t.Skip("no input format recognises a file of this corpus yet")
-			}
-			sum, c := fileSum(t, out), counts(t, out)
-			n := convertAll()
-			if got := fileSum(t, out); got != sum {
-				t.Errorf("converting the %d inputs again changed the archive:\n%s\n%s", n, c, counts(t, out))
-			}
-			db := openDB(t, out)
-			var check string
-			if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
-				t.Errorf("integrity_check: %s %v", check, err)
-			}
-			t.Logf("%d inputs in one archive: %s", n, c)
-		})
-	}
+			return n
+		}
+		if convertAll() == 0 {
+			t.Skip("no input format recognises a file of this corpus yet")
+		}
+		sum, c := fileSum(t, out), counts(t, out)
+		n := convertAll()
+		if got := fileSum(t, out); got != sum {
+			t.Errorf("converting the %d inputs again changed the archive:\n%s\n%s", n, c, counts(t, out))
+		}
+		db := openDB(t, out)
+		var check string
+		if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+			t.Errorf("integrity_check: %s %v", check, err)
+		}
+		t.Logf("%d inputs in one archive: %s", n, c)
+	})
 }
 
 // exportInput converts one input into the archive at out, with the

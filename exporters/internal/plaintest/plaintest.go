@@ -177,23 +177,32 @@ func RunInputs(t *testing.T, format string) {
 		})
 	}
 	t.Run("corpus", func(t *testing.T) {
-		root := importertest.Corpus(t, "")
-		entries, err := os.ReadDir(root)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if !e.IsDir() {
-				continue
+		EachCorpus(t, func(t *testing.T, root string, inputs []string) {
+			if ExportAll(t, format, root, inputs, exporters.Options{}) == 0 {
+				t.Skip("no input format recognises a file of this corpus yet")
 			}
-			t.Run(e.Name(), func(t *testing.T) {
-				root, inputs := Corpus(t, e.Name())
-				if ExportAll(t, format, root, inputs, exporters.Options{}) == 0 {
-					t.Skip("no input format recognises a file of this corpus yet")
-				}
-			})
-		}
+		})
 	})
+}
+
+// EachCorpus calls fn in a subtest for every folder of the shared corpus
+// (whatsapp, telegram-json, …), with the folder and its files, or skips
+// the test outside CI when the corpus is missing.
+func EachCorpus(t *testing.T, fn func(t *testing.T, root string, inputs []string)) {
+	t.Helper()
+	entries, err := os.ReadDir(importertest.Corpus(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			root, inputs := Corpus(t, e.Name())
+			fn(t, root, inputs)
+		})
+	}
 }
 
 // Chat returns a synthetic group chat of n messages with the mix a real
