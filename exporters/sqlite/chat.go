@@ -12,7 +12,11 @@ import (
 
 // statements are the run's prepared statements.
 type statements struct {
+	db  *conn
 	all []*stmt
+
+	insertMsgs [batchRows + 1]*stmt // adding n messages, prepared when first used
+	changes    *stmt
 
 	findChat, chatDirTaken, insertChat        *stmt
 	chatsOfKind, anyOfKind                    *stmt
@@ -28,7 +32,7 @@ type statements struct {
 }
 
 func prepareStatements(db *conn) (*statements, error) {
-	s := &statements{}
+	s := &statements{db: db}
 	for _, p := range []struct {
 		dst *(*stmt)
 		sql string
@@ -48,8 +52,9 @@ func prepareStatements(db *conn) (*statements, error) {
 			ORDER BY phone = ? DESC, phone = '' DESC, id LIMIT 1`},
 		{&s.insertPart, `INSERT INTO participants(chat_id, name, phone, me) VALUES (?, ?, ?, ?)`},
 		{&s.updatePart, `UPDATE participants SET phone = ?, me = ? WHERE id = ?`},
-		{&s.insertMsg, `INSERT INTO messages(id, chat_id, key, sender_id, kind, text, time, floating, instant,
-			edited, edited_at, forwarded, import_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.insertMsg, `INSERT INTO messages(id, chat_id, import_id, ` + batchColumns + `)
+			VALUES (?, ?, ?` + strings.Repeat(", ?", batchCols) + `)`},
+		{&s.changes, `SELECT changes()`},
 		{&s.findMsg, `SELECT id, import_id FROM messages WHERE chat_id = ? AND key = ?`},
 		{&s.insertAtt, `INSERT INTO attachments(message_id, position, name, kind, mime, size, width, height, duration_ms,
 			omitted, missing, path, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
@@ -79,12 +84,27 @@ func prepareStatements(db *conn) (*statements, error) {
 	return s, nil
 }
 
+// insertRows returns the statement that adds n messages (see
+// insertRowsSQL).
+func (s *statements) insertRows(n int) (*stmt, error) {
+	if s.insertMsgs[n] == nil {
+		st, err := s.db.prepare(insertRowsSQL(n))
+		if err != nil {
+			return nil, err
+		}
+		s.insertMsgs[n] = st
+		s.all = append(s.all, st)
+	}
+	return s.insertMsgs[n], nil
+}
+
 // close finalizes the statements; it may be called more than once.
 func (s *statements) close() {
 	for _, st := range s.all {
 		st.close()
 	}
 	s.all = nil
+	s.insertMsgs = [batchRows + 1]*stmt{}
 }
 
 // chatState is what the writer knows of the chat being written.
@@ -299,6 +319,9 @@ func (w *Writer) endChat() error {
 		if err := w.resolve(cs); err != nil {
 			return err
 		}
+	}
+	if _, _, err := w.flush(); err != nil {
+		return err
 	}
 	w.chat = nil
 	return w.st.countImport.run(int64(cs.added), cs.importID)

@@ -32,21 +32,32 @@ type keyMaker struct {
 	buf []byte
 
 	// The ordinals so far, by the day of their minute (see next).
-	days      map[int64]map[[16]byte]uint32
+	days      map[int64]*dayCounts
 	total     int   // counts kept
 	newestDay int64 // the latest day seen
 	day       int64 // the day of cur
-	cur       map[[16]byte]uint32
+	cur       *dayCounts
+	forgot    bool  // the counts of some day were forgotten
+	forgotTo  int64 // the latest day whose counts were forgotten
+}
+
+// dayCounts are the ordinals of one day's keys.
+type dayCounts struct {
+	n map[[16]byte]uint32
+	// whole: no counts of the day were forgotten before these were
+	// started, so they count every message of the day so far.
+	whole bool
 }
 
 func newKeyMaker() *keyMaker {
-	return &keyMaker{h: fnv.New64a(), days: map[int64]map[[16]byte]uint32{}}
+	return &keyMaker{h: fnv.New64a(), days: map[int64]*dayCounts{}}
 }
 
 // reset starts a new chat.
 func (k *keyMaker) reset() {
 	clear(k.days)
 	k.total, k.newestDay, k.cur = 0, 0, nil
+	k.forgot, k.forgotTo = false, 0
 }
 
 // base returns the first 16 bytes of the key of m, sent by sender.
@@ -105,43 +116,43 @@ const (
 // matters only for a message equal to one in the same minute more than a
 // week before the newest message seen. Such a message is still kept (see
 // bump); only when its chat is converted again may that one message be
-// taken for the one it equals.
-func (k *keyMaker) next(base [16]byte, dst []byte) []byte {
-	counts := k.counts(base)
-	n := counts[base] + 1
-	counts[base] = n
+// taken for the one it equals. fresh reports that no earlier message of
+// the chat has the key: the counts of its day were never forgotten.
+func (k *keyMaker) next(base [16]byte, dst []byte) (key []byte, fresh bool) {
+	c := k.counts(base)
+	n := c.n[base] + 1
+	c.n[base] = n
 	if n == 1 {
 		k.total++
 	}
-	return withOrdinal(dst, base, n)
+	return withOrdinal(dst, base, n), c.whole
 }
 
 // counts returns the counts of the day of base.
-func (k *keyMaker) counts(base [16]byte) map[[16]byte]uint32 {
+func (k *keyMaker) counts(base [16]byte) *dayCounts {
 	day := floorDiv(int64(binary.BigEndian.Uint64(base[:8])^(1<<63)), 24*60)
 	if k.cur != nil && day == k.day {
 		return k.cur
 	}
-	m := k.days[day]
-	if m == nil {
-		m = map[[16]byte]uint32{}
-		k.days[day] = m
+	c := k.days[day]
+	if c == nil {
+		c = &dayCounts{n: map[[16]byte]uint32{}, whole: !k.forgot || day > k.forgotTo}
+		k.days[day] = c
 		if day > k.newestDay || len(k.days) == 1 {
 			k.newestDay = day
 		}
 		k.prune(day)
 	}
-	k.cur, k.day = m, day
-	return m
+	k.cur, k.day = c, day
+	return c
 }
 
 // prune forgets the days before the last keepDays, and then the oldest
 // ones while more than maxOrdinals counts are kept; never the day in use.
 func (k *keyMaker) prune(inUse int64) {
-	for d, m := range k.days {
+	for d := range k.days {
 		if d < k.newestDay-keepDays && d != inUse {
-			k.total -= len(m)
-			delete(k.days, d)
+			k.forget(d)
 		}
 	}
 	for k.total > maxOrdinals && len(k.days) > 1 {
@@ -151,18 +162,25 @@ func (k *keyMaker) prune(inUse int64) {
 				oldest = min(oldest, d)
 			}
 		}
-		k.total -= len(k.days[oldest])
-		delete(k.days, oldest)
+		k.forget(oldest)
 	}
 	k.cur = nil
+}
+
+func (k *keyMaker) forget(day int64) {
+	k.total -= len(k.days[day].n)
+	delete(k.days, day)
+	if !k.forgot || day > k.forgotTo {
+		k.forgot, k.forgotTo = true, day
+	}
 }
 
 // bump gives key, in place, the next ordinal, and counts it.
 func (k *keyMaker) bump(base [16]byte, key []byte) {
 	n := binary.BigEndian.Uint32(key[16:]) + 1
-	counts := k.counts(base)
-	if n > counts[base] {
-		counts[base] = n
+	c := k.counts(base)
+	if n > c.n[base] {
+		c.n[base] = n
 	}
 	binary.BigEndian.PutUint32(key[16:], n)
 }

@@ -16,7 +16,10 @@ func TestKeys(t *testing.T) {
 		return &model.Message{Time: ts, Sender: "x", Kind: model.KindText, Text: s}
 	}
 	k := newKeyMaker()
-	key := func(m *model.Message, sender string) []byte { return k.next(k.base(m, sender), nil) }
+	key := func(m *model.Message, sender string) []byte {
+		key, _ := k.next(k.base(m, sender), nil)
+		return key
+	}
 	ordinal := func(key []byte) uint32 { return binary.BigEndian.Uint32(key[16:]) }
 
 	a1 := key(text(at(0, 0), "ok"), "Ann")
@@ -55,6 +58,16 @@ func TestKeys(t *testing.T) {
 	}
 	if got := ordinal(key(text(at(0, 0), "ok"), "Ann")); got != 1 {
 		t.Errorf("a month back: ordinal %d, want 1 (forgotten)", got)
+	}
+	// Keys of a day whose counts were forgotten may have been given
+	// before; those of days after it may not.
+	for _, c := range []struct {
+		day   int
+		fresh bool
+	}{{29, true}, {0, false}, {5, false}, {22, false}, {31, true}, {30, true}} {
+		if _, fresh := k.next(k.base(text(at(c.day, 9), "fresh?"), "Ann"), nil); fresh != c.fresh {
+			t.Errorf("day %d: fresh %v, want %v", c.day, fresh, c.fresh)
+		}
 	}
 	// bump moves on past a taken key and counts it.
 	again := key(text(at(30, 5), "x"), "Ann")

@@ -97,7 +97,7 @@ func (w *Writer) matchHeld(cs *chatState) (candidate, error) {
 		if p, ok := cs.parts[m.Sender]; ok {
 			name = p.name
 		}
-		key := keys.next(keys.base(m, name), nil)
+		key, _ := keys.next(keys.base(m, name), nil)
 		if m.Kind != model.KindSystem {
 			probe = append(probe, key)
 		}

@@ -15,12 +15,10 @@ import (
 // scratch holds buffers reused from message to message, so that writing
 // a message allocates little.
 type scratch struct {
-	key    []byte      // the message's key; its array is reused
-	keyVal driverValue // key boxed once
+	key    []byte
 	time   []byte
 	inst   []byte
 	source []byte
-	row    [14]driverValue
 }
 
 // transient returns b as a string that shares b's memory, for a value
@@ -41,6 +39,9 @@ var kindValues = func() map[model.MessageKind]driverValue {
 const instantLayout = "2006-01-02T15:04:05.000Z"
 
 // WriteMessage adds m to the open chat unless the archive has it already.
+// Messages wait in a batch until batchRows are there, or until one comes
+// with more than its row (details): that one is added with the waiting
+// ones, and then its details.
 func (w *Writer) WriteMessage(m *model.Message) error {
 	cs := w.chat
 	if cs == nil {
@@ -49,77 +50,60 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	if cs.pending {
 		return w.hold(cs, m)
 	}
-	var sender driverValue
+	r := batchRow{id: m.ID, pos: m.Source, text: m.Text, edited: m.Edited, forwarded: m.Forwarded}
 	senderName := string(m.Sender)
 	if p, ok := cs.parts[m.Sender]; ok {
-		sender, senderName = p.idVal, p.name
+		r.sender, senderName = p.idVal, p.name
 	}
 	sc := &w.scratch
-	base := w.keys.base(m, senderName)
-	sc.key = w.keys.next(base, sc.key)
-	if sc.keyVal == nil {
-		sc.keyVal = sc.key
+	r.base = w.keys.base(m, senderName)
+	var fresh bool
+	sc.key, fresh = w.keys.next(r.base, sc.key)
+	if !fresh {
+		// The archive may hold this key from the same input: the
+		// message is added on its own (see outcome).
+		if _, _, err := w.flush(); err != nil {
+			return err
+		}
 	}
-	var timeText, floating, instant driverValue
+	sc.time, sc.inst = sc.time[:0], sc.inst[:0]
 	if !m.Time.IsZero() {
-		sc.time, sc.inst = appendTimes(sc.time[:0], sc.inst[:0], m.Time, w.tz)
-		timeText, instant = transient(sc.time), transient(sc.inst)
-		floating = boolInt(m.Time.IsFloating())
+		sc.time, sc.inst = appendTimes(sc.time, sc.inst, m.Time, w.tz)
+		r.hasTime, r.floating = true, boolInt(m.Time.IsFloating())
 	}
-	var editedAt driverValue
 	if !m.EditedAt.IsZero() {
-		editedAt = m.EditedAt.String()
+		r.editedAt = m.EditedAt.String()
 	}
-	kind, ok := kindValues[m.Kind]
-	if !ok {
-		kind = string(m.Kind)
+	var ok bool
+	if r.kind, ok = kindValues[m.Kind]; !ok {
+		r.kind = string(m.Kind)
 	}
 	sc.source = append(sc.source[:0], m.Source.File...)
 	if m.Source.Line != 0 {
 		sc.source = append(sc.source, ':')
 		sc.source = strconv.AppendInt(sc.source, int64(m.Source.Line), 10)
 	}
-	sc.row = [...]driverValue{nil, cs.idVal, sc.keyVal, sender, kind, m.Text, timeText, floating, instant,
-		boolInt(m.Edited), editedAt, boolInt(m.Forwarded), cs.importVal, transient(sc.source)}
-	for {
-		id, inserted, err := w.insertMessage(sc.row[:])
-		if err != nil {
-			return messageError(m, err)
-		}
-		if inserted {
-			w.added++
-			cs.added++
-			w.changed = true
-			if err := w.replies.note(cs.seq, string(m.ID), id); err != nil {
-				return err
-			}
-			if err := w.details(cs, m, id); err != nil {
-				return messageError(m, err)
-			}
-			return nil
-		}
-		row, ok, err := w.st.findMsg.row(cs.idVal, sc.keyVal)
-		if err != nil || !ok {
-			return messageError(m, errors.Join(err, errors.New("a message key conflicts but its row is not found")))
-		}
-		id = row[0].(int64)
-		if row[1].(int64) == cs.importID {
-			// The same input has a message with this key already: an
-			// equal message whose count was forgotten (see keyMaker.next).
-			w.keys.bump(base, sc.key)
-			continue
-		}
-		w.dups++
-		return w.replies.note(cs.seq, string(m.ID), id)
+	w.batch.add(r, sc.key, sc.time, sc.inst, sc.source)
+	more := hasDetails(m)
+	if !more && fresh && len(w.batch.rows) < batchRows {
+		return nil
 	}
+	id, added, err := w.flush()
+	if err != nil || !added || !more {
+		return err
+	}
+	if err := w.details(cs, m, id); err != nil {
+		return messageError(m, err)
+	}
+	return nil
 }
 
 // insertMessage inserts a row into messages, whose values row holds but
-// for the id, and returns its id, or ok false when the chat has a
-// message with its key. The run holds the archive's write lock, so it
-// numbers its rows itself; a conflict is the exception (a message the
-// archive has), so it is learnt from the error rather than asked after
-// every row.
+// for the id (in the order of insertMsg), and returns its id, or ok false
+// when the chat has a message with its key. The run holds the archive's
+// write lock, so it numbers its rows itself; a conflict is the exception
+// (a message the archive has), so it is learnt from the error rather than
+// asked after every row.
 func (w *Writer) insertMessage(row []driverValue) (id int64, ok bool, err error) {
 	id = w.nextID
 	row[0] = id
@@ -222,6 +206,13 @@ func appendDigits(b []byte, v, n int) []byte {
 		v /= 10
 	}
 	return append(b, d[:n]...)
+}
+
+// hasDetails reports whether m carries something details stores: it
+// must name everything details stores.
+func hasDetails(m *model.Message) bool {
+	return len(m.Attachments) > 0 || m.ReplyTo != "" || m.Quote != nil || len(m.Reactions) > 0 ||
+		m.Event != nil || m.Poll != nil || m.Location != nil || len(m.Contacts) > 0 || m.Call != nil
 }
 
 // details stores what a new message carries beside its text.

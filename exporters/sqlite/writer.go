@@ -46,6 +46,7 @@ type Writer struct {
 	media   *mediaStore
 	replies *replyLinks
 	scratch scratch
+	batch   batch // messages waiting to be added
 	closed  bool
 }
 
