@@ -83,11 +83,15 @@ func (b *batch) appendValues(vals []driverValue, i int) []driverValue {
 const batchColumns = "key, sender_id, kind, text, time, floating, instant, edited, edited_at, forwarded, source"
 
 // insertRowsSQL adds n rows: ?1 is the chat, ?2 the input, and each row
-// has batchCols values after them.
+// has batchCols values after them. OR IGNORE skips a row whose key the
+// chat has; unlike ON CONFLICT DO NOTHING it lets no constraint abort the
+// statement halfway, so SQLite keeps no statement journal for it. (The
+// other constraints, NOT NULL ones, cannot fail: every such column gets a
+// value; were one skipped, flush would not find its row and fail.)
 func insertRowsSQL(n int) string {
 	row := "(?1, ?2" + strings.Repeat(", ?", batchCols) + ")"
-	return "INSERT INTO messages(chat_id, import_id, " + batchColumns + ") VALUES " +
-		strings.TrimSuffix(strings.Repeat(row+", ", n), ", ") + " ON CONFLICT DO NOTHING"
+	return "INSERT OR IGNORE INTO messages(chat_id, import_id, " + batchColumns + ") VALUES " +
+		strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 func (b *batch) reset() {
