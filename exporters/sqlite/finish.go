@@ -56,10 +56,8 @@ func (w *Writer) finish() error {
 	if err := w.indexText(); err != nil {
 		return fmt.Errorf("indexing the new messages: %w", err)
 	}
-	for _, q := range []string{ftsInsertTrigger, instantIndex} {
-		if err := w.db.exec(q); err != nil {
-			return fmt.Errorf("indexing the new messages: %w", err)
-		}
+	if err := w.db.exec(ftsInsertTrigger); err != nil {
+		return fmt.Errorf("indexing the new messages: %w", err)
 	}
 	started := time.Now().UTC().Format("2006-01-02T15:04:05Z")
 	if err := w.st.insertRun.run(w.runID, started, zoneName(w.tz), int64(w.chats), int64(w.added)); err != nil {

@@ -92,6 +92,7 @@ CREATE TABLE messages (
 	source     TEXT NOT NULL,
 	UNIQUE (chat_id, key)
 );
+CREATE INDEX messages_chat_instant ON messages(chat_id, instant);
 
 CREATE TABLE replies (
 	message_id      INTEGER PRIMARY KEY REFERENCES messages(id),
@@ -221,11 +222,6 @@ FROM messages m
 JOIN chats c ON c.id = m.chat_id
 LEFT JOIN participants p ON p.id = m.sender_id;
 `
-
-// instantIndex orders a chat's messages in time. A new archive gets it
-// once its messages are in: one sort then costs less than keeping it
-// in order row by row.
-const instantIndex = `CREATE INDEX IF NOT EXISTS messages_chat_instant ON messages(chat_id, instant)`
 
 // ftsInsertTrigger keeps messages_fts in step with rows that others add to
 // messages. A run drops it while it writes and indexes its new messages in
