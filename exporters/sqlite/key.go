@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"encoding/binary"
-	"hash"
-	"hash/fnv"
 
 	"github.com/chatferry/chatferry/model"
 )
@@ -28,9 +26,6 @@ import (
 // The ordinal keeps two equal messages in the same minute ("ok", "ok")
 // apart; the time prefix keeps the unique index growing at its end.
 type keyMaker struct {
-	h   hash.Hash64
-	buf []byte
-
 	// The ordinals so far, by the day of their minute (see next).
 	days      map[int64]*dayCounts
 	total     int   // counts kept
@@ -50,7 +45,7 @@ type dayCounts struct {
 }
 
 func newKeyMaker() *keyMaker {
-	return &keyMaker{h: fnv.New64a(), days: map[int64]*dayCounts{}}
+	return &keyMaker{days: map[int64]*dayCounts{}}
 }
 
 // reset starts a new chat.
@@ -63,35 +58,61 @@ func (k *keyMaker) reset() {
 // base returns the first 16 bytes of the key of m, sent by sender.
 func (k *keyMaker) base(m *model.Message, sender string) [16]byte {
 	var out [16]byte
-	minute, kind := int64(0), "unknown"
+	minute, h := int64(0), keyUnknown
 	if !m.Time.IsZero() {
 		// A floating time's Wall holds the reading in UTC fields, so
 		// its Unix minute numbers the reading; a zoned one's the instant.
-		kind = "zoned"
+		h = keyZoned
 		if m.Time.IsFloating() {
-			kind = "floating"
+			h = keyFloating
 		}
 		minute = floorDiv(m.Time.Wall().Unix(), 60)
 	}
 	binary.BigEndian.PutUint64(out[:8], uint64(minute)^(1<<63))
-	b := append(k.buf[:0], "chatferry-key-1"...)
-	b = appendField(b, kind)
-	b = appendField(b, sender)
-	b = appendField(b, m.Text)
-	b = binary.AppendUvarint(b, uint64(len(m.Attachments)))
+	h = fnvField(h, sender)
+	h = fnvField(h, m.Text)
+	h = fnvUvarint(h, uint64(len(m.Attachments)))
 	for i := range m.Attachments {
-		b = appendField(b, m.Attachments[i].Name)
+		h = fnvField(h, m.Attachments[i].Name)
 	}
-	k.buf = b
-	k.h.Reset()
-	k.h.Write(b)
-	binary.BigEndian.PutUint64(out[8:], k.h.Sum64())
+	binary.BigEndian.PutUint64(out[8:], h)
 	return out
 }
 
-func appendField(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
+// The FNV-1a state of a key after "chatferry-key-1" and the kind of its
+// time, for each kind.
+var (
+	keyPrefix   = fnvString(fnvOffset, "chatferry-key-1")
+	keyUnknown  = fnvField(keyPrefix, "unknown")
+	keyZoned    = fnvField(keyPrefix, "zoned")
+	keyFloating = fnvField(keyPrefix, "floating")
+)
+
+// FNV-1a, 64 bits, as hash/fnv's New64a computes it, over the bytes
+// written to it one after another.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+func fnvUvarint(h, v uint64) uint64 {
+	for v >= 0x80 {
+		h = (h ^ (v&0x7f | 0x80)) * fnvPrime
+		v >>= 7
+	}
+	return (h ^ v) * fnvPrime
+}
+
+// fnvField hashes s preceded by its length as a uvarint.
+func fnvField(h uint64, s string) uint64 {
+	return fnvString(fnvUvarint(h, uint64(len(s))), s)
 }
 
 func floorDiv(a, b int64) int64 {

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"encoding/binary"
+	"hash/fnv"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +76,36 @@ func TestKeys(t *testing.T) {
 	k.bump(k.base(text(at(30, 5), "x"), "Ann"), again)
 	if ordinal(again) != 2 || ordinal(key(text(at(30, 5), "x"), "Ann")) != 3 {
 		t.Error("bump does not count")
+	}
+}
+
+// The key's hash is FNV-1a over the fields as the key's definition lists
+// them, each string preceded by its length as a uvarint.
+func TestKeyHash(t *testing.T) {
+	field := func(b []byte, s string) []byte { return append(binary.AppendUvarint(b, uint64(len(s))), s...) }
+	long := strings.Repeat("long text ", 40)
+	for _, c := range []struct {
+		m      *model.Message
+		sender string
+		kind   string
+	}{
+		{&model.Message{Text: "ok"}, "Ann", "unknown"},
+		{&model.Message{Text: long, Time: model.Floating(2024, 5, 1, 10, 0, 0, 0, model.PrecisionMinute)}, "Ann", "floating"},
+		{&model.Message{Time: model.FromUnixMilli(1700000000123),
+			Attachments: []model.Attachment{{Name: "a.jpg"}, {Name: long}, {}}}, "", "zoned"},
+	} {
+		b := append([]byte("chatferry-key-1"), field(nil, c.kind)...)
+		b = field(b, c.sender)
+		b = field(b, c.m.Text)
+		b = binary.AppendUvarint(b, uint64(len(c.m.Attachments)))
+		for _, a := range c.m.Attachments {
+			b = field(b, a.Name)
+		}
+		h := fnv.New64a()
+		h.Write(b)
+		base := newKeyMaker().base(c.m, c.sender)
+		if got := binary.BigEndian.Uint64(base[8:]); got != h.Sum64() {
+			t.Errorf("%s message: hash %x, want %x", c.kind, got, h.Sum64())
+		}
 	}
 }

@@ -183,19 +183,31 @@ func appendTimes(written, instant []byte, ts model.Timestamp, loc *time.Location
 	return written, append(instant, 'Z')
 }
 
-// appendClock appends YYYY-MM-DDTHH:MM:SS.
+// appendClock appends YYYY-MM-DDTHH:MM:SS; 0 <= year <= 9999.
 func appendClock(b []byte, year, month, day, hour, min, sec int) []byte {
-	b = appendDigits(b, year, 4)
-	b = append(b, '-')
-	b = appendDigits(b, month, 2)
-	b = append(b, '-')
-	b = appendDigits(b, day, 2)
-	b = append(b, 'T')
-	b = appendDigits(b, hour, 2)
-	b = append(b, ':')
-	b = appendDigits(b, min, 2)
-	b = append(b, ':')
-	return appendDigits(b, sec, 2)
+	d := [19]byte{4: '-', 7: '-', 10: 'T', 13: ':', 16: ':'}
+	putPair(d[0:2], year/100)
+	putPair(d[2:4], year%100)
+	putPair(d[5:7], month)
+	putPair(d[8:10], day)
+	putPair(d[11:13], hour)
+	putPair(d[14:16], min)
+	putPair(d[17:19], sec)
+	return append(b, d[:]...)
+}
+
+// digitPairs holds "00" to "99".
+var digitPairs = func() (p [200]byte) {
+	for i := range 100 {
+		p[2*i], p[2*i+1] = byte('0'+i/10), byte('0'+i%10)
+	}
+	return p
+}()
+
+// putPair writes the two last decimal digits of v, v >= 0, to d[0:2].
+func putPair(d []byte, v int) {
+	v = v % 100 * 2
+	d[0], d[1] = digitPairs[v], digitPairs[v+1]
 }
 
 // appendDigits appends the n last decimal digits of v, v >= 0.

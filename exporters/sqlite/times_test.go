@@ -33,3 +33,26 @@ func TestAppendTimes(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkAppendTimes(b *testing.B) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		ts   model.Timestamp
+		loc  *time.Location
+	}{
+		{"floating-utc", model.Floating(2024, 3, 1, 9, 15, 0, 0, model.PrecisionMinute), time.UTC},
+		{"floating-berlin", model.Floating(2024, 3, 1, 9, 15, 0, 0, model.PrecisionMinute), berlin},
+		{"zoned-ms", model.FromUnixMilli(1700000000123), berlin},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var written, instant []byte
+			for b.Loop() {
+				written, instant = appendTimes(written[:0], instant[:0], c.ts, c.loc)
+			}
+		})
+	}
+}
