@@ -115,24 +115,11 @@ func (w *Writer) flush() (last int64, added bool, err error) {
 	defer b.reset()
 	cs := w.chat
 	n := len(b.rows)
-	st, err := w.st.insertRows(n)
-	if err != nil {
-		return 0, false, err
-	}
-	b.vals = append(b.vals[:0], cs.idVal, cs.importVal)
-	for i := range n {
-		b.vals = b.appendValues(b.vals, i)
-	}
-	if err := st.run(b.vals...); err != nil {
-		return 0, false, w.batchError(err)
-	}
-	row, _, err := w.st.changes.row()
-	if err != nil {
-		return 0, false, w.batchError(err)
-	}
-	inserted := row[0].(int64)
 	next := w.nextID // the id of the next row the statement added
-	w.nextID += inserted
+	inserted, err := w.insertBatch()
+	if err != nil {
+		return 0, false, w.rowError(&b.rows[0], err)
+	}
 	for i := range n {
 		r := &b.rows[i]
 		id := next
@@ -158,6 +145,51 @@ func (w *Writer) flush() (last int64, added bool, err error) {
 	return last, added, nil
 }
 
+// insertBatch adds the batch's rows but those whose key the chat has,
+// and returns how many it added. A batch of one row (a message with
+// details closes its batch, so chats rich in them have many) is added by
+// insertMessage, which learns of a taken key from the error: one
+// statement instead of two.
+func (w *Writer) insertBatch() (inserted int64, err error) {
+	b, cs := &w.batch, w.chat
+	n := len(b.rows)
+	if n == 1 {
+		_, ok, err := w.insertAlone(0, b.key(0))
+		if ok {
+			inserted = 1
+		}
+		return inserted, err
+	}
+	st, err := w.st.insertRows(n)
+	if err != nil {
+		return 0, err
+	}
+	b.vals = append(b.vals[:0], cs.idVal, cs.importVal)
+	for i := range n {
+		b.vals = b.appendValues(b.vals, i)
+	}
+	if err := st.run(b.vals...); err != nil {
+		return 0, err
+	}
+	row, _, err := w.st.changes.row()
+	if err != nil {
+		return 0, err
+	}
+	inserted = row[0].(int64)
+	w.nextID += inserted
+	return inserted, nil
+}
+
+// insertAlone adds row i of the batch with key in a statement of its
+// own, as insertMessage does.
+func (w *Writer) insertAlone(i int, key []byte) (id int64, ok bool, err error) {
+	b, cs := &w.batch, w.chat
+	b.vals = append(b.vals[:0], cs.idVal, cs.importVal)
+	b.vals = b.appendValues(b.vals, i)
+	b.vals[2] = key
+	return w.insertMessage(b.vals)
+}
+
 // outcome finds what became of row i of a statement that did not add
 // every row: added (as row next), or already in the archive from another
 // input (a duplicate), or taken by an earlier message of the same input,
@@ -181,10 +213,7 @@ func (w *Writer) outcome(i int, next int64) (id int64, added bool, err error) {
 		}
 		key = append([]byte(nil), key...)
 		w.keys.bump(r.base, key)
-		vals := append(make([]driverValue, 0, 3+batchCols), w.nextID, cs.idVal, cs.importVal)
-		vals = b.appendValues(vals, i)
-		vals[3] = key
-		id, ok, err := w.insertMessage(vals)
+		id, ok, err := w.insertAlone(i, key)
 		if err != nil {
 			return 0, false, w.rowError(r, err)
 		}
@@ -192,10 +221,6 @@ func (w *Writer) outcome(i int, next int64) (id int64, added bool, err error) {
 			return id, true, nil
 		}
 	}
-}
-
-func (w *Writer) batchError(err error) error {
-	return w.rowError(&w.batch.rows[0], err)
 }
 
 func (w *Writer) rowError(r *batchRow, err error) error {

@@ -16,7 +16,8 @@ import (
 
 // benchChat is a group chat of five people whose messages look like a
 // text export's: minute times, 1 to 16 words from a vocabulary of 4,000,
-// every 50th a reply and every 20th with a reaction. Messages come from a
+// every 50th a reply and every 20th (or every reactEvery-th) with a
+// reaction. Messages come from a
 // pool of 4,096 made before the benchmark's clock starts and differ in id
 // and time, so that it times the writer rather than the making of text.
 type benchChat struct {
@@ -24,7 +25,9 @@ type benchChat struct {
 	pool []model.Message
 }
 
-func newBenchChat() *benchChat {
+func newBenchChat() *benchChat { return newBenchChatReacting(20) }
+
+func newBenchChatReacting(reactEvery int) *benchChat {
 	c := &model.Chat{ID: "c", Title: "Benchmark", Kind: model.Group, Format: "test", Source: "bench.txt",
 		TimePrecision: model.PrecisionMinute}
 	for i := range 5 {
@@ -54,7 +57,7 @@ func newBenchChat() *benchChat {
 		m := &bc.pool[i]
 		*m = model.Message{Sender: c.Participants[rng.IntN(5)].ID, Kind: model.KindText, Text: string(text),
 			Source: model.Pos{File: "bench.txt"}}
-		if i%20 == 19 {
+		if i%reactEvery == reactEvery-1 {
 			m.Reactions = []model.Reaction{{Emoji: "👍", Sender: c.Participants[rng.IntN(5)].ID}}
 		}
 	}
@@ -87,7 +90,10 @@ func (bc *benchChat) write(w exporters.Writer, first, n int) error {
 // that already holds before messages (none: a new archive). With again,
 // those are the messages the archive holds: nothing is new.
 func benchWrite(b *testing.B, before int, again bool) {
-	bc := newBenchChat()
+	benchWriteChat(b, newBenchChat(), before, again)
+}
+
+func benchWriteChat(b *testing.B, bc *benchChat, before int, again bool) {
 	out := filepath.Join(b.TempDir(), "bench.db")
 	if again {
 		before = b.N
@@ -139,6 +145,13 @@ func cpuTime() time.Duration {
 //
 //	go test -tags sqlite_fts5 -run '^$' -bench . -cpu 1 -benchtime 1000000x ./exporters/sqlite
 func BenchmarkWrite(b *testing.B) { requireFTS5B(b); benchWrite(b, 0, false) }
+
+// BenchmarkWriteReactions writes a new archive of b.N messages that all
+// have a reaction, so that each is added by a statement of its own.
+func BenchmarkWriteReactions(b *testing.B) {
+	requireFTS5B(b)
+	benchWriteChat(b, newBenchChatReacting(1), 0, false)
+}
 
 // BenchmarkUpdate adds b.N new messages to an archive of 100,000.
 func BenchmarkUpdate(b *testing.B) { requireFTS5B(b); benchWrite(b, 100_000, false) }

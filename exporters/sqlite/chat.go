@@ -52,8 +52,8 @@ func prepareStatements(db *conn) (*statements, error) {
 			ORDER BY phone = ? DESC, phone = '' DESC, id LIMIT 1`},
 		{&s.insertPart, `INSERT INTO participants(chat_id, name, phone, me) VALUES (?, ?, ?, ?)`},
 		{&s.updatePart, `UPDATE participants SET phone = ?, me = ? WHERE id = ?`},
-		{&s.insertMsg, `INSERT INTO messages(id, chat_id, import_id, ` + batchColumns + `)
-			VALUES (?, ?, ?` + strings.Repeat(", ?", batchCols) + `)`},
+		{&s.insertMsg, `INSERT INTO messages(chat_id, import_id, ` + batchColumns + `)
+			VALUES (?, ?` + strings.Repeat(", ?", batchCols) + `)`},
 		{&s.changes, `SELECT changes()`},
 		{&s.findMsg, `SELECT id, import_id FROM messages WHERE chat_id = ? AND key = ?`},
 		{&s.insertAtt, `INSERT INTO attachments(message_id, position, name, kind, mime, size, width, height, duration_ms,

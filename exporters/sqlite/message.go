@@ -98,15 +98,13 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	return nil
 }
 
-// insertMessage inserts a row into messages, whose values row holds but
-// for the id (in the order of insertMsg), and returns its id, or ok false
-// when the chat has a message with its key. The run holds the archive's
-// write lock, so it numbers its rows itself; a conflict is the exception
-// (a message the archive has), so it is learnt from the error rather than
-// asked after every row.
+// insertMessage inserts a row into messages, whose values row holds (in
+// the order of insertMsg), and returns its id, or ok false when the chat
+// has a message with its key. The run holds the archive's write lock, so
+// SQLite gives the row the id after the greatest, which the run counts
+// too; a conflict is the exception (a message the archive has), so it is
+// learnt from the error rather than asked after every row.
 func (w *Writer) insertMessage(row []driverValue) (id int64, ok bool, err error) {
-	id = w.nextID
-	row[0] = id
 	if err := w.st.insertMsg.run(row...); err != nil {
 		var se sqlite3.Error
 		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
@@ -115,7 +113,7 @@ func (w *Writer) insertMessage(row []driverValue) (id int64, ok bool, err error)
 		return 0, false, err
 	}
 	w.nextID++
-	return id, true, nil
+	return w.nextID - 1, true, nil
 }
 
 func messageError(m *model.Message, err error) error {
