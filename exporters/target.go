@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
 // ErrExists is matched by the error for a destination that exists when
@@ -38,6 +40,9 @@ type Target struct {
 	// Wrap, when set, wraps the writer CreateFile returns. Tests use it
 	// to inject write errors.
 	Wrap func(io.Writer) io.Writer
+	// Cleaned lists leftovers of earlier runs that were killed before they
+	// could clean up, which NewTarget removed.
+	Cleaned []string
 
 	layout Layout
 	stdout io.Writer
@@ -68,18 +73,56 @@ func NewTarget(path string, layout Layout, force bool, stdout io.Writer) (*Targe
 			return nil, fmt.Errorf("%s: the folder %s does not exist", path, dir)
 		}
 	}
+	t.Cleaned = removeStale(path)
 	return t, nil
+}
+
+// removeStale removes the temporary outputs that runs writing to path
+// left behind when they were killed (SIGKILL, a power cut): those whose
+// process no longer exists. It returns their names.
+func removeStale(path string) []string {
+	dir, base := filepath.Split(path)
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+".chatferry-*-*-*"))
+	var removed []string
+	for _, m := range matches {
+		rest := strings.TrimPrefix(filepath.Base(m), "."+base+".chatferry-")
+		parts := strings.Split(rest, "-")
+		if len(parts) != 3 || (parts[0] != "tmp" && parts[0] != "old") {
+			continue
+		}
+		pid, err := strconv.Atoi(parts[1])
+		if err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		if os.RemoveAll(m) == nil {
+			removed = append(removed, m)
+		}
+	}
+	return removed
+}
+
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Stdout reports whether the target is standard output.
 func (t *Target) Stdout() bool { return t.Path == "-" }
 
-// tempName returns a fresh hidden name next to the destination.
+// tempName returns a fresh hidden name next to the destination. It holds
+// the process id, so that a later run can tell a leftover of a killed run
+// from the work of one still running.
 func (t *Target) tempName(kind string) string {
 	var b [6]byte
 	rand.Read(b[:])
 	dir, base := filepath.Split(t.Path)
-	return filepath.Join(dir, "."+base+".chatferry-"+kind+"-"+hex.EncodeToString(b[:]))
+	return filepath.Join(dir, "."+base+".chatferry-"+kind+"-"+strconv.Itoa(os.Getpid())+"-"+hex.EncodeToString(b[:]))
 }
 
 // CreateFile returns the writer for a FileLayout output: standard output

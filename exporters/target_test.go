@@ -3,6 +3,7 @@ package exporters_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -150,5 +151,30 @@ func TestMediaDir(t *testing.T) {
 	}
 	if _, err := d.Copy(c, &model.Attachment{Name: "x", Omitted: true}); !errors.Is(err, exporters.ErrNoMedia) {
 		t.Errorf("omitted: %v", err)
+	}
+}
+
+// A run killed with SIGKILL leaves its temporary output; the next run to
+// the same destination removes it, but never a running process's.
+func TestStaleTemporaryOutputsAreRemoved(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "archive")
+	dead := filepath.Join(dir, ".archive.chatferry-tmp-999999999-00aa11bb22cc")
+	alive := filepath.Join(dir, fmt.Sprintf(".archive.chatferry-tmp-%d-00aa11bb22cc", os.Getppid()))
+	other := filepath.Join(dir, ".other.chatferry-tmp-999999999-00aa11bb22cc")
+	for _, p := range []string{dead, alive, other} {
+		os.MkdirAll(filepath.Join(p, "media"), 0o755)
+	}
+	tg, err := exporters.NewTarget(dest, exporters.FolderLayout, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.Cleaned) != 1 || tg.Cleaned[0] != dead {
+		t.Errorf("cleaned %v, want only %s", tg.Cleaned, dead)
+	}
+	for _, p := range []string{alive, other} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s was removed", p)
+		}
 	}
 }

@@ -170,6 +170,11 @@ func convertJob(ctx context.Context, o convertOptions, s streams, exp *exporters
 	if err != nil {
 		return err
 	}
+	for _, c := range target.Cleaned {
+		if !o.quiet {
+			fmt.Fprintf(s.Err, "chatferry: removed %s, left by an earlier run that was killed\n", c)
+		}
+	}
 	rep := &exporters.Report{}
 	eopts.Report = rep
 	w, err := exp.New(target, eopts)
