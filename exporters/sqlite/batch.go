@@ -37,6 +37,10 @@ type batchRow struct {
 	edited, forwarded, hasTime bool
 	id                         model.MessageID
 	pos                        model.Pos
+	// later holds the reply and reactions of a message whose other
+	// details do not close the batch (see WriteMessage), to be stored
+	// once its id is known.
+	later *model.Message
 }
 
 // add appends a row; key, written and instant are copied.
@@ -95,6 +99,7 @@ func insertRowsSQL(n int) string {
 }
 
 func (b *batch) reset() {
+	clear(b.rows)
 	clear(b.vals)
 	b.vals = b.vals[:0]
 	b.rows = b.rows[:0]
@@ -139,6 +144,11 @@ func (w *Writer) flush() (last int64, added bool, err error) {
 		}
 		if err := w.replies.note(cs.seq, string(r.id), id); err != nil {
 			return 0, false, err
+		}
+		if added && r.later != nil {
+			if err := w.details(cs, r.later, id); err != nil {
+				return 0, false, messageError(r.later, err)
+			}
 		}
 		last = id
 	}

@@ -29,6 +29,9 @@ func TestUpdateBetweenKnownMessages(t *testing.T) {
 			if i%7 == 0 && i%3 != 0 { // new in the update; it answers a new message or a known one
 				m.ReplyTo = model.MessageID(fmt.Sprint(i - 1))
 			}
+			if i%5 == 0 { // known or new
+				m.Reactions = []model.Reaction{{Emoji: "👍", Sender: "b"}}
+			}
 			out = append(out, m)
 		}
 		return out
@@ -53,6 +56,9 @@ func TestUpdateBetweenKnownMessages(t *testing.T) {
 	}
 	if n := count(t, db, "SELECT count(*) FROM replies WHERE reply_to IS NULL"); n != 0 {
 		t.Errorf("%d replies lost their message", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM reactions"); n != 40 {
+		t.Errorf("%d reactions, want 40", n)
 	}
 	if !hasNote(rep, "67 messages were already in the archive") {
 		t.Errorf("the report does not count the messages already there: %q", rep.Notes())

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 	"unsafe"
@@ -40,8 +41,10 @@ const instantLayout = "2006-01-02T15:04:05.000Z"
 
 // WriteMessage adds m to the open chat unless the archive has it already.
 // Messages wait in a batch until batchRows are there, or until one comes
-// with more than its row (details): that one is added with the waiting
-// ones, and then its details.
+// with details other than a reply and reactions (attachments, whose files
+// are copied from the input while it is open, and the rarer rest): that
+// one is added with the waiting ones, and then its details. A reply and
+// reactions wait with their message (see batchRow.later).
 func (w *Writer) WriteMessage(m *model.Message) error {
 	cs := w.chat
 	if cs == nil {
@@ -83,8 +86,11 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 		sc.source = append(sc.source, ':')
 		sc.source = strconv.AppendInt(sc.source, int64(m.Source.Line), 10)
 	}
-	w.batch.add(r, sc.key, sc.time, sc.inst, sc.source)
 	more := hasDetails(m)
+	if more && onlyLater(m) {
+		r.later, more = laterDetails(m), false
+	}
+	w.batch.add(r, sc.key, sc.time, sc.inst, sc.source)
 	if !more && fresh && len(w.batch.rows) < batchRows {
 		return nil
 	}
@@ -223,6 +229,24 @@ func appendDigits(b []byte, v, n int) []byte {
 func hasDetails(m *model.Message) bool {
 	return len(m.Attachments) > 0 || m.ReplyTo != "" || m.Quote != nil || len(m.Reactions) > 0 ||
 		m.Event != nil || m.Poll != nil || m.Location != nil || len(m.Contacts) > 0 || m.Call != nil
+}
+
+// onlyLater reports whether the details of m are a reply and reactions
+// only, which can wait with the message in its batch.
+func onlyLater(m *model.Message) bool {
+	return len(m.Attachments) == 0 && m.Event == nil && m.Poll == nil && m.Location == nil &&
+		len(m.Contacts) == 0 && m.Call == nil
+}
+
+// laterDetails copies the reply and reactions of m, which the importer
+// may reuse once WriteMessage returns.
+func laterDetails(m *model.Message) *model.Message {
+	d := &model.Message{Source: m.Source, ReplyTo: m.ReplyTo, Reactions: slices.Clone(m.Reactions)}
+	if m.Quote != nil {
+		q := *m.Quote
+		d.Quote = &q
+	}
+	return d
 }
 
 // details stores what a new message carries beside its text.
