@@ -152,7 +152,38 @@ func (w *Writer) flush() (last int64, added bool, err error) {
 		}
 		last = id
 	}
-	return last, added, nil
+	return last, added, w.flushReactions()
+}
+
+// reactionCols is how many values a row of reactions has.
+const reactionCols = 5
+
+// addReaction has a row of reactions stored by the next flushReactions:
+// the reactions of a batch's messages are inserted many to a statement
+// once they are all known, in the order they came.
+func (w *Writer) addReaction(message, sender, emoji, time, instant driverValue) {
+	w.reactions = append(w.reactions, message, sender, emoji, time, instant)
+}
+
+// flushReactions stores the reactions addReaction holds.
+func (w *Writer) flushReactions() error {
+	vals := w.reactions
+	defer func() {
+		clear(w.reactions)
+		w.reactions = w.reactions[:0]
+	}()
+	for len(vals) > 0 {
+		n := min(len(vals)/reactionCols, batchRows)
+		st, err := w.st.get(&w.st.insertReactions, n)
+		if err != nil {
+			return err
+		}
+		if err := st.run(vals[:n*reactionCols]...); err != nil {
+			return err
+		}
+		vals = vals[n*reactionCols:]
+	}
+	return nil
 }
 
 // insertBatch adds the batch's rows but those whose key the chat has,
@@ -170,7 +201,7 @@ func (w *Writer) insertBatch() (inserted int64, err error) {
 		}
 		return inserted, err
 	}
-	st, err := w.st.insertRows(n)
+	st, err := w.st.get(&w.st.insertMsgs, n)
 	if err != nil {
 		return 0, err
 	}

@@ -102,3 +102,38 @@ func TestForgottenCount(t *testing.T) {
 		t.Error("converting the same input again changed the archive")
 	}
 }
+
+// Reactions are added many to a statement too: in the order they came,
+// a repeated one once.
+func TestManyReactions(t *testing.T) {
+	requireFTS5(t)
+	at := model.Floating(2024, 5, 1, 10, 0, 0, 0, model.PrecisionMinute)
+	items := []model.Item{chat("Reactions")}
+	var want []string
+	for i := range 50 {
+		m := msg(fmt.Sprint(i), at.Add(time.Duration(i)*time.Minute), "a", fmt.Sprint("message ", i))
+		for j := range i % 3 * 20 { // 0, 20 or 40 reactions
+			e := fmt.Sprintf("%d-%d", i, j)
+			m.Reactions = append(m.Reactions, model.Reaction{Emoji: e, Sender: "b"})
+			want = append(want, e)
+		}
+		if i%3 == 1 {
+			m.Reactions = append(m.Reactions, m.Reactions[0]) // the same reaction twice
+		}
+		items = append(items, m)
+	}
+	out := filepath.Join(t.TempDir(), "out.db")
+	export(t, out, items, exporters.Options{})
+	db := openDB(t, out)
+	var got string
+	if err := db.QueryRow(`SELECT group_concat(r.emoji, ' ') FROM (SELECT emoji FROM reactions ORDER BY id) r`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(want, " "); got != w {
+		t.Errorf("reactions in id order:\n%s\nwant\n%s", got, w)
+	}
+	if n := count(t, db, `SELECT count(*) FROM reactions r JOIN messages m ON m.id = r.message_id
+		WHERE r.emoji NOT LIKE substr(m.text, 9) || '-%'`); n != 0 {
+		t.Errorf("%d reactions belong to another message", n)
+	}
+}

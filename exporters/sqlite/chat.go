@@ -15,8 +15,9 @@ type statements struct {
 	db  *conn
 	all []*stmt
 
-	insertMsgs [batchRows + 1]*stmt // adding n messages, prepared when first used
-	changes    *stmt
+	insertMsgs      multiRow // adding n messages (see insertRowsSQL)
+	insertReactions multiRow
+	changes         *stmt
 
 	findChat, chatDirTaken, insertChat        *stmt
 	chatsOfKind, anyOfKind                    *stmt
@@ -24,7 +25,7 @@ type statements struct {
 	findPart, insertPart, updatePart          *stmt
 	insertMsg, findMsg                        *stmt
 	insertAtt, findPath, insertMedia          *stmt
-	insertReply, insertReaction               *stmt
+	insertReply                               *stmt
 	insertEvent, insertTarget                 *stmt
 	insertPoll, insertOption, insertVote      *stmt
 	insertLocation, insertContact, insertCall *stmt
@@ -33,6 +34,11 @@ type statements struct {
 
 func prepareStatements(db *conn) (*statements, error) {
 	s := &statements{db: db}
+	s.insertMsgs.sql = insertRowsSQL
+	s.insertReactions.sql = func(n int) string {
+		return "INSERT INTO reactions(message_id, sender_id, emoji, time, instant) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ") + " ON CONFLICT DO NOTHING"
+	}
 	for _, p := range []struct {
 		dst *(*stmt)
 		sql string
@@ -61,8 +67,6 @@ func prepareStatements(db *conn) (*statements, error) {
 		{&s.findPath, `SELECT sha256 FROM attachments WHERE path = ? LIMIT 1`},
 		{&s.insertMedia, `INSERT INTO media(sha256, size, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.insertReply, `INSERT INTO replies(message_id, reply_to, quote_sender_id, quote_text) VALUES (?, NULL, ?, ?)`},
-		{&s.insertReaction, `INSERT INTO reactions(message_id, sender_id, emoji, time, instant) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`},
 		{&s.insertEvent, `INSERT INTO events(message_id, type, actor_id, subject) VALUES (?, ?, ?, ?)`},
 		{&s.insertTarget, `INSERT INTO event_targets(message_id, position, participant_id) VALUES (?, ?, ?)`},
 		{&s.insertPoll, `INSERT INTO polls(message_id, question, multiple) VALUES (?, ?, ?)`},
@@ -84,18 +88,24 @@ func prepareStatements(db *conn) (*statements, error) {
 	return s, nil
 }
 
-// insertRows returns the statement that adds n messages (see
-// insertRowsSQL).
-func (s *statements) insertRows(n int) (*stmt, error) {
-	if s.insertMsgs[n] == nil {
-		st, err := s.db.prepare(insertRowsSQL(n))
+// multiRow is the statements that insert from 1 to batchRows rows, each
+// prepared when first used.
+type multiRow struct {
+	sql   func(n int) string
+	stmts [batchRows + 1]*stmt
+}
+
+// get returns the statement for n rows.
+func (s *statements) get(m *multiRow, n int) (*stmt, error) {
+	if m.stmts[n] == nil {
+		st, err := s.db.prepare(m.sql(n))
 		if err != nil {
 			return nil, err
 		}
-		s.insertMsgs[n] = st
+		m.stmts[n] = st
 		s.all = append(s.all, st)
 	}
-	return s.insertMsgs[n], nil
+	return m.stmts[n], nil
 }
 
 // close finalizes the statements; it may be called more than once.
@@ -104,7 +114,8 @@ func (s *statements) close() {
 		st.close()
 	}
 	s.all = nil
-	s.insertMsgs = [batchRows + 1]*stmt{}
+	clear(s.insertMsgs.stmts[:])
+	clear(s.insertReactions.stmts[:])
 }
 
 // chatState is what the writer knows of the chat being written.

@@ -101,7 +101,7 @@ func (w *Writer) WriteMessage(m *model.Message) error {
 	if err := w.details(cs, m, id); err != nil {
 		return messageError(m, err)
 	}
-	return nil
+	return w.flushReactions()
 }
 
 // insertMessage inserts a row into messages, whose values row holds (in
@@ -287,9 +287,7 @@ func (w *Writer) details(cs *chatState, m *model.Message, id int64) error {
 		if !r.Time.IsZero() {
 			t, inst = r.Time.String(), w.instant(r.Time)
 		}
-		if err := st.insertReaction.run(id, sender, r.Emoji, t, inst); err != nil {
-			return err
-		}
+		w.addReaction(id, sender, r.Emoji, t, inst)
 	}
 	if e := m.Event; e != nil {
 		if err := st.insertEvent.run(id, string(e.Type), part(e.Actor), nullString(e.Subject)); err != nil {

@@ -42,12 +42,13 @@ type Writer struct {
 	seq      int   // chats written so far
 	chat     *chatState
 
-	keys    *keyMaker
-	media   *mediaStore
-	replies *replyLinks
-	scratch scratch
-	batch   batch // messages waiting to be added
-	closed  bool
+	keys      *keyMaker
+	media     *mediaStore
+	replies   *replyLinks
+	scratch   scratch
+	batch     batch         // messages waiting to be added
+	reactions []driverValue // rows of reactions waiting to be added (see addReaction)
+	closed    bool
 }
 
 var _ exporters.Writer = (*Writer)(nil)
