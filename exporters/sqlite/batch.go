@@ -188,9 +188,9 @@ func (w *Writer) flushReactions() error {
 
 // insertBatch adds the batch's rows but those whose key the chat has,
 // and returns how many it added. A batch of one row (a message with
-// details closes its batch, so chats rich in them have many) is added by
-// insertMessage, which learns of a taken key from the error: one
-// statement instead of two.
+// attachments closes its batch, so chats rich in them have many) is
+// added by insertMessage, which learns of a taken key from the error:
+// one statement instead of two.
 func (w *Writer) insertBatch() (inserted int64, err error) {
 	b, cs := &w.batch, w.chat
 	n := len(b.rows)
