@@ -11,7 +11,7 @@ import (
 // character that can open inline markup (emphasis, code, links, images,
 // HTML, entities, strikethrough, tables, math) is backslash-escaped, and
 // so is a character that would start a block (heading, list, quote,
-// setext underline) at the beginning of a line. lineStart says that s
+// setext underline, table delimiter row) at the beginning of a line. lineStart says that s
 // begins a rendered line; heading that s is inside an ATX heading, where
 // a '#' anywhere can close it.
 //
@@ -35,6 +35,11 @@ func appendEscaped(b []byte, s string, lineStart, heading bool) []byte {
 		if start < len(s) {
 			switch c := s[start]; {
 			case c == '#' || c == '-' || c == '+' || c == '=' || c == '>':
+				b = append(b, '\\', c)
+				start++
+			case c == ':' && strings.HasPrefix(strings.TrimLeft(s[start+1:], " \t"), "-"):
+				// ":-" alone on a line is the delimiter row of a table
+				// whose header is the line above.
 				b = append(b, '\\', c)
 				start++
 			case c >= '0' && c <= '9':
