@@ -22,6 +22,9 @@ type modern struct {
 	pollOptions  *sql.Stmt // poll message row → options
 	pollVotes    *sql.Stmt // poll message row → latest vote of each voter
 	hasCallLog   bool
+
+	sparseTables map[string]*sparseTable // by table; nil: joined (see sparse)
+	maxMessage   int64                   // the largest message id, once known
 }
 
 func newModern(r *reader) *modern {
@@ -47,6 +50,7 @@ func (s *modern) prepare(ctx context.Context, st **sql.Stmt, ok bool, query stri
 }
 
 func (s *modern) closeSchema() {
+	s.closeSparse()
 	for _, st := range []*sql.Stmt{s.vcards, s.systemTarget, s.pollOptions, s.pollVotes} {
 		if st != nil {
 			st.Close()
@@ -150,6 +154,7 @@ type modernChat struct {
 	msgs      *sql.Rows
 	row       modernRow
 	scanner   *rowScanner
+	sparse    []sparseRead // side tables read on their own
 	haveRow   bool
 	reactions *sql.Rows
 	react     reactionRow
@@ -303,9 +308,11 @@ type callRow struct {
 
 func (c *modernChat) start(ctx context.Context) error {
 	c.ctx = ctx
-	query, dest := c.s.messageQuery(&c.row)
-	c.scanner = newRowScanner(dest)
-	var err error
+	query, dest, sparse, err := c.s.messageQuery(ctx, &c.row)
+	if err != nil {
+		return err
+	}
+	c.scanner, c.sparse = newRowScanner(dest), sparse
 	if c.msgs, err = c.s.d.conn.QueryContext(ctx, query, c.ref.row); err != nil {
 		return err
 	}
@@ -356,6 +363,11 @@ func (c *modernChat) advance() error {
 		if c.msgs.Next() {
 			if err := c.scanner.scan(c.msgs); err != nil {
 				return err
+			}
+			for i := range c.sparse {
+				if err := c.sparse[i].read(c.ctx, c.row.id); err != nil {
+					return err
+				}
 			}
 			c.haveRow = true
 		} else if err := c.msgs.Err(); err != nil {

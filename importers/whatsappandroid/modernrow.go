@@ -1,6 +1,7 @@
 package whatsappandroid
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -41,7 +42,10 @@ type modernRow struct {
 // messageQuery builds the message query for this database's version of
 // the schema and the scan destinations in row. Tables and columns the
 // database lacks read as NULL.
-func (s *modern) messageQuery(row *modernRow) (string, []any) {
+//
+// A side table that has a row for few messages (see sparse) is not
+// joined: it comes back as a sparseRead that fills its columns of row.
+func (s *modern) messageQuery(ctx context.Context, row *modernRow) (string, []any, []sparseRead, error) {
 	d := s.d
 	var cols []string
 	var dest []any
@@ -57,6 +61,31 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 		joins = append(joins, fmt.Sprintf("LEFT JOIN %s %s ON %s", table, alias, on))
 		return true
 	}
+	// side adds a one-to-one table keyed by message_row_id whose columns
+	// fill adds: joined, or read on its own when it is sparse.
+	var reads []sparseRead
+	var err error
+	side := func(table, alias string, fill func(add func(string, any))) {
+		if err != nil || !d.has(table, "message_row_id") {
+			return
+		}
+		var sc []string
+		var sd []any
+		fill(func(expr string, p any) {
+			sc = append(sc, expr)
+			sd = append(sd, p)
+		})
+		var t *sparseTable
+		if t, err = s.sparse(ctx, table, alias, sc); t != nil || err != nil {
+			if t != nil && len(t.ids) > 0 {
+				reads = append(reads, sparseRead{table: t, scanner: newRowScanner(sd)})
+			}
+			return // no row: its columns stay NULL
+		}
+		join(table, alias, alias+".message_row_id = m._id")
+		cols = append(cols, sc...)
+		dest = append(dest, sd...)
+	}
 	add("m._id", &row.id)
 	add(d.col("message", "m", "sort_id"), &row.sortID)
 	add("m.from_me", &row.fromMe)
@@ -65,7 +94,7 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 	add("m.message_type", &row.msgType)
 	add(d.col("message", "m", "text_data"), &row.text)
 
-	if join("message_media", "mm", "mm.message_row_id = m._id") {
+	side("message_media", "mm", func(add func(string, any)) {
 		add("mm.message_row_id", &row.mediaRow)
 		add(d.col("message_media", "mm", "file_path"), &row.filePath)
 		add(d.col("message_media", "mm", "mime_type"), &row.mime)
@@ -75,7 +104,7 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 		add(d.col("message_media", "mm", "width"), &row.width)
 		add(d.col("message_media", "mm", "height"), &row.height)
 		add(d.col("message_media", "mm", "media_duration"), &row.duration)
-	}
+	})
 	if d.has("message_quoted", "message_row_id", "key_id") && join("message_quoted", "q", "q.message_row_id = m._id") {
 		add("q.message_row_id", &row.quoteRow)
 		add(d.col("message_quoted", "q", "from_me"), &row.quoteFromMe)
@@ -110,13 +139,13 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 		}
 		add("CASE WHEN q.key_id IS NULL THEN NULL ELSE "+parent+" END", &row.replyRow)
 	}
-	if join("message_edit_info", "e", "e.message_row_id = m._id") {
+	side("message_edit_info", "e", func(add func(string, any)) {
 		add(d.col("message_edit_info", "e", "edited_timestamp"), &row.editedAt)
-	}
-	if join("message_forwarded", "f", "f.message_row_id = m._id") {
+	})
+	side("message_forwarded", "f", func(add func(string, any)) {
 		add("f.message_row_id", &row.forwarded)
-	}
-	if join("message_location", "loc", "loc.message_row_id = m._id") {
+	})
+	side("message_location", "loc", func(add func(string, any)) {
 		add("loc.message_row_id", &row.locRow)
 		add(d.col("message_location", "loc", "latitude"), &row.lat)
 		add(d.col("message_location", "loc", "longitude"), &row.lon)
@@ -124,27 +153,27 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 		add(d.col("message_location", "loc", "place_address"), &row.placeAddress)
 		add(d.col("message_location", "loc", "url"), &row.placeURL)
 		add(d.col("message_location", "loc", "live_location_share_duration"), &row.liveDuration)
-	}
-	if join("message_revoked", "rv", "rv.message_row_id = m._id") {
+	})
+	side("message_revoked", "rv", func(add func(string, any)) {
 		add("rv.message_row_id", &row.revoked)
 		add(d.col("message_revoked", "rv", "admin_jid_row_id"), &row.revokeAdmin)
-	}
-	if join("message_system", "sys", "sys.message_row_id = m._id") {
+	})
+	side("message_system", "sys", func(add func(string, any)) {
 		add(d.col("message_system", "sys", "action_type"), &row.action)
-	}
-	if join("message_system_block_contact", "blk", "blk.message_row_id = m._id") {
+	})
+	side("message_system_block_contact", "blk", func(add func(string, any)) {
 		add(d.col("message_system_block_contact", "blk", "is_blocked"), &row.block)
-	}
-	if join("message_poll", "poll", "poll.message_row_id = m._id") {
+	})
+	side("message_poll", "poll", func(add func(string, any)) {
 		add("CASE WHEN poll.message_row_id IS NULL THEN NULL ELSE COALESCE("+
 			d.col("message_poll", "poll", "selectable_options_count")+", 0) END", &row.poll)
-	}
-	if join("message_product", "prod", "prod.message_row_id = m._id") {
+	})
+	side("message_product", "prod", func(add func(string, any)) {
 		add(d.col("message_product", "prod", "title"), &row.product)
-	}
-	if join("message_order", "ord", "ord.message_row_id = m._id") {
+	})
+	side("message_order", "ord", func(add func(string, any)) {
 		add(d.col("message_order", "ord", "order_title"), &row.order)
-	}
+	})
 	if d.has("message_ui_elements", "message_row_id", "element_content") {
 		// only interactive messages (type 85) carry them: CASE spares the
 		// lookup for every other row
@@ -153,7 +182,7 @@ func (s *modern) messageQuery(row *modernRow) (string, []any) {
 	}
 	q := "SELECT " + strings.Join(cols, ",\n\t") + "\nFROM message m\n" + strings.Join(joins, "\n") +
 		"\nWHERE m.chat_row_id = ?1\nORDER BY " + s.order("m")
-	return q, dest
+	return q, dest, reads, err
 }
 
 // order is the ORDER BY of messages: WhatsApp's display order, in its

@@ -138,6 +138,24 @@ func newRowScanner(dest []any) *rowScanner {
 	return s
 }
 
+// clear sets every destination to its zero value: NULL.
+func (s *rowScanner) clear() {
+	for _, p := range s.dest {
+		switch d := p.(type) {
+		case *int64:
+			*d = 0
+		case *bool:
+			*d = false
+		case *sql.NullInt64:
+			*d = sql.NullInt64{}
+		case *sql.NullString:
+			*d = sql.NullString{}
+		case *sql.NullFloat64:
+			*d = sql.NullFloat64{}
+		}
+	}
+}
+
 func (s *rowScanner) scan(rows *sql.Rows) error {
 	if err := rows.Scan(s.ptrs...); err != nil {
 		return err
