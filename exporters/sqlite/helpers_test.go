@@ -124,20 +124,7 @@ func dump(t testing.TB, path string) string {
 	var b strings.Builder
 	for _, tb := range dumpTables {
 		fmt.Fprintf(&b, "== %s\n", tb.name)
-		rows, err := db.Query("SELECT * FROM " + tb.name + " ORDER BY " + tb.order)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+		eachRow(t, db, "SELECT * FROM "+tb.name+" ORDER BY "+tb.order, func(cols []string, vals []any) {
 			var cells []string
 			for i, v := range vals {
 				cell := fmt.Sprintf("%s=%s", cols[i], formatCell(v))
@@ -151,17 +138,42 @@ func dump(t testing.TB, path string) string {
 				cells = append(cells, cell)
 			}
 			b.WriteString(strings.Join(cells, " | ") + "\n")
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
+		})
 	}
 	b.WriteString("== files\n")
 	for _, f := range mediaFiles(t, filepath.Dir(path)) {
 		b.WriteString(f + "\n")
 	}
 	return b.String()
+}
+
+// eachRow calls f with the column names and the values of every row the
+// query returns.
+func eachRow(t testing.TB, db *sql.DB, query string, f func(cols []string, vals []any)) {
+	t.Helper()
+	rows, err := db.Query(query)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		f(cols, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func formatCell(v any) string {

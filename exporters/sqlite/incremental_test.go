@@ -74,20 +74,7 @@ func logical(t testing.TB, path string) string {
 	}
 	var out []string
 	for i, q := range queries {
-		rows, err := db.Query(q)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for j := range vals {
-			ptrs[j] = &vals[j]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+		eachRow(t, db, q, func(_ []string, vals []any) {
 			var cells []string
 			for _, v := range vals {
 				cells = append(cells, formatCell(v))
@@ -96,8 +83,7 @@ func logical(t testing.TB, path string) string {
 				cells = cells[1:] // which rows FTS finds, not their ids
 			}
 			out = append(out, fmt.Sprintf("%02d %s", i, strings.Join(cells, " | ")))
-		}
-		rows.Close()
+		})
 	}
 	sort.Strings(out)
 	out = append(out, mediaFiles(t, filepath.Dir(path))...)
