@@ -6,11 +6,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/importers/importertest"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -116,7 +116,7 @@ func benchWriteChat(b *testing.B, bc *benchChat, before int, again bool) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := importertest.CPUTime()
 	w, err := Open(out, exporters.Options{TZ: time.UTC})
 	if err != nil {
 		b.Fatal(err)
@@ -128,16 +128,7 @@ func benchWriteChat(b *testing.B, bc *benchChat, before int, again bool) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-	b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "msgs/cpu-s")
-}
-
-// cpuTime is the processor time the process has used, user and system:
-// on a busy machine it measures the work of one core where wall time
-// does not.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(b.N)/(importertest.CPUTime()-cpu0).Seconds(), "msgs/cpu-s")
 }
 
 // BenchmarkWrite writes a new archive of b.N messages, from opening to

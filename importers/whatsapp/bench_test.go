@@ -9,12 +9,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	exportjson "github.com/chatferry/chatferry/exporters/canonicaljson"
 	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/importers/importertest"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -126,7 +126,7 @@ func BenchmarkImportToJSON(b *testing.B) {
 			b.SetBytes(st.bytes)
 			runtime.GC()
 			peak := sampleHeap()
-			cpu0 := cpuTime()
+			cpu0 := importertest.CPUTime()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if n := importToJSON(b, path, io.Discard); n != st.records {
@@ -134,23 +134,12 @@ func BenchmarkImportToJSON(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			cpu := cpuTime() - cpu0
+			cpu := importertest.CPUTime() - cpu0
 			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MiB")
 			b.ReportMetric(float64(st.bytes)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
 			b.ReportMetric(float64(st.records)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 		})
 	}
-}
-
-// cpuTime returns the CPU time the process has used (all threads, the
-// garbage collector included): on a busy machine it measures the work
-// better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // sampleHeap samples the live heap every 50 ms until the returned
@@ -193,7 +182,7 @@ var benchSize = flag.Int("benchsize", 50, "size in MB of the generated export Be
 func BenchmarkImport(b *testing.B) {
 	path, st := generated(b, int64(*benchSize)<<20, false)
 	b.SetBytes(st.bytes)
-	cpu0 := cpuTime()
+	cpu0 := importertest.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		src, err := importers.OpenSource(path, importers.DefaultLimits)
@@ -214,5 +203,5 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(st.bytes)*float64(b.N)/(cpuTime()-cpu0).Seconds()/1e6, "MB/cpu-s")
+	b.ReportMetric(float64(st.bytes)*float64(b.N)/(importertest.CPUTime()-cpu0).Seconds()/1e6, "MB/cpu-s")
 }

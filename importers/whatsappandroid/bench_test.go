@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -149,7 +148,7 @@ func BenchmarkImport(b *testing.B) {
 			var msgs int
 			var cpu time.Duration // CPU time of the timed parts: the machine may be shared
 			b.ResetTimer()
-			start := cpuTime()
+			start := importertest.CPUTime()
 			for b.Loop() {
 				src := importertest.OpenSource(b, p)
 				r, err := f.Open(context.Background(), src, importers.Options{TZ: time.UTC})
@@ -168,30 +167,23 @@ func BenchmarkImport(b *testing.B) {
 					msgs++
 					if msgs%10_000 == 0 {
 						b.StopTimer()
-						cpu += cpuTime() - start
+						cpu += importertest.CPUTime() - start
 						runtime.GC()
 						var ms runtime.MemStats
 						runtime.ReadMemStats(&ms)
 						peak = max(peak, ms.HeapAlloc)
-						start = cpuTime()
+						start = importertest.CPUTime()
 						b.StartTimer()
 					}
 				}
 				r.Close()
 				src.Close()
 			}
-			cpu += cpuTime() - start
+			cpu += importertest.CPUTime() - start
 			b.ReportMetric(float64(msgs)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 			b.ReportMetric(float64(msgs)*float64(b.N)/cpu.Seconds(), "msgs/cpu-s")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
-}
-
-// cpuTime returns the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/importers/importertest"
 	"github.com/chatferry/chatferry/importers/whatsappios/iosfixture"
 )
 
@@ -59,7 +59,7 @@ func BenchmarkImport(b *testing.B) {
 				b.Fatal(err)
 			}
 			var peak uint64
-			cpu0 := cpuTime()
+			cpu0 := importertest.CPUTime()
 			b.ResetTimer()
 			for range b.N {
 				src, err := importers.OpenSource(p, importers.DefaultLimits)
@@ -95,27 +95,9 @@ func BenchmarkImport(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 			// The machine may be shared: the rate per second of this
 			// process's CPU time does not depend on the others.
-			b.ReportMetric(float64(n)*float64(b.N)/(cpuTime()-cpu0).Seconds(), "msgs/cpu-s")
-			b.ReportMetric(float64(maxRSS())/(1<<20), "max-rss-MiB")
+			b.ReportMetric(float64(n)*float64(b.N)/(importertest.CPUTime()-cpu0).Seconds(), "msgs/cpu-s")
+			b.ReportMetric(float64(importertest.MaxRSS())/(1<<20), "max-rss-MiB")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 		})
 	}
-}
-
-// cpuTime is the CPU time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// maxRSS is the most memory this process has held, C memory included.
-func maxRSS() int64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return ru.Maxrss << 10
 }
