@@ -53,13 +53,7 @@ func (s *modern) readSparse(ctx context.Context, table, alias string, cols []str
 	// Only where message_row_id is the table's whole primary key: then
 	// each message has one row at most, and the ids come in order from
 	// the key without a sort.
-	var keyCols, keyIsID int
-	err := d.conn.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(name = 'message_row_id'), 0)
-		FROM pragma_table_info(?) WHERE pk > 0`, table).Scan(&keyCols, &keyIsID)
-	if err != nil {
-		return nil, err
-	}
-	if keyCols != 1 || keyIsID != 1 {
+	if key := d.primaryKey(table); len(key) != 1 || key[0] != "message_row_id" {
 		return nil, nil
 	}
 	if s.maxMessage == 0 {

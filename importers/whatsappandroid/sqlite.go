@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 type database struct {
 	db     *sql.DB
 	conn   *sql.Conn
-	tables map[string]map[string]bool // table name → column names, filled lazily
+	tables map[string]map[string]int // table name → column name → its place in the primary key (0: none), filled lazily
 }
 
 // openDatabase opens the SQLite file at path read-only and checks that it
@@ -51,7 +52,7 @@ func openDatabase(ctx context.Context, path string, immutable bool) (*database, 
 		return nil, fmt.Errorf("not an SQLite database: %w", err)
 	}
 	defer rows.Close()
-	d.tables = map[string]map[string]bool{}
+	d.tables = map[string]map[string]int{}
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
@@ -79,30 +80,52 @@ func (d *database) close() error {
 
 // has reports whether the table exists and has all the columns.
 func (d *database) has(table string, cols ...string) bool {
-	c, ok := d.tables[table]
+	c, ok := d.columns(table)
 	if !ok {
 		return false
 	}
-	if c == nil {
-		c = map[string]bool{}
-		rows, err := d.conn.QueryContext(context.Background(), "SELECT name FROM pragma_table_info(?)", table)
-		if err == nil {
-			for rows.Next() {
-				var name string
-				if rows.Scan(&name) == nil {
-					c[name] = true
-				}
-			}
-			rows.Close()
-		}
-		d.tables[table] = c
-	}
 	for _, col := range cols {
-		if !c[col] {
+		if _, ok := c[col]; !ok {
 			return false
 		}
 	}
 	return true
+}
+
+// primaryKey returns the columns of the table's primary key, in order.
+func (d *database) primaryKey(table string) []string {
+	c, _ := d.columns(table)
+	var key []string
+	for name, place := range c {
+		if place > 0 {
+			key = append(key, name)
+		}
+	}
+	slices.SortFunc(key, func(a, b string) int { return c[a] - c[b] })
+	return key
+}
+
+// columns returns the table's columns with their places in its primary
+// key, and whether the table exists.
+func (d *database) columns(table string) (map[string]int, bool) {
+	c, ok := d.tables[table]
+	if !ok || c != nil {
+		return c, ok
+	}
+	c = map[string]int{}
+	rows, err := d.conn.QueryContext(context.Background(), "SELECT name, pk FROM pragma_table_info(?)", table)
+	if err == nil {
+		for rows.Next() {
+			var name string
+			var pk int
+			if rows.Scan(&name, &pk) == nil {
+				c[name] = pk
+			}
+		}
+		rows.Close()
+	}
+	d.tables[table] = c
+	return c, true
 }
 
 // col returns "alias.column" when the table has the column, and "NULL"
