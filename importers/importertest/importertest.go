@@ -339,6 +339,19 @@ func OpenSource(t testing.TB, path string) *importers.Source {
 	return src
 }
 
+// SplitChats returns the items of each chat of an import: a chat and the
+// messages after it. The first item must be a chat.
+func SplitChats(items []model.Item) [][]model.Item {
+	var chats [][]model.Item
+	for _, it := range items {
+		if _, ok := it.(*model.Chat); ok {
+			chats = append(chats, nil)
+		}
+		chats[len(chats)-1] = append(chats[len(chats)-1], it)
+	}
+	return chats
+}
+
 // Items imports path with the named format and returns every item. Parse
 // errors fail the test.
 func Items(t testing.TB, format, path string, opts importers.Options) []model.Item {

@@ -49,7 +49,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			first := importertest.Items(t, "whatsapp", in, importers.Options{TZ: time.UTC})
-			for _, chat := range splitChats(first) {
+			for _, chat := range importertest.SplitChats(first) {
 				out, _ := exportertest.Write(t, f, chat, exporters.Options{TZ: time.UTC})
 				back := importertest.Items(t, "whatsapp", out, importers.Options{TZ: time.UTC})
 				want, got := readable(chat), readable(back)
@@ -68,18 +68,6 @@ func TestRoundTrip(t *testing.T) {
 			}
 		})
 	}
-}
-
-// splitChats returns the items of each chat of an import.
-func splitChats(items []model.Item) [][]model.Item {
-	var chats [][]model.Item
-	for _, it := range items {
-		if _, ok := it.(*model.Chat); ok {
-			chats = append(chats, nil)
-		}
-		chats[len(chats)-1] = append(chats[len(chats)-1], it)
-	}
-	return chats
 }
 
 // kept is what a round trip keeps of a message.
@@ -140,7 +128,7 @@ func TestEscapedLineRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chat := splitChats(items)[0]
+	chat := importertest.SplitChats(items)[0]
 	out, _ := exportertest.Write(t, f, chat, exporters.Options{TZ: time.UTC})
 	written := readAll(t, out)
 	if !strings.Contains(written, "\n"+escapeMark+"01/03/2024, 09:20 - this line was pasted") {

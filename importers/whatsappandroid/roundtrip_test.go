@@ -45,15 +45,15 @@ func TestRoundTripThroughJSONAndText(t *testing.T) {
 			first := importertest.Items(t, Name, tc.in, importers.Options{TZ: tz, Values: tc.vals})
 			js, _ := exportertest.Write(t, jsonOut, first, exporters.Options{TZ: tz})
 			viaJSON := importertest.Items(t, "json", js, importers.Options{TZ: tz})
-			chats := splitChats(viaJSON)
-			if len(chats) != len(splitChats(first)) {
-				t.Fatalf("%d chats through JSON, %d read", len(chats), len(splitChats(first)))
+			chats := importertest.SplitChats(viaJSON)
+			if len(chats) != len(importertest.SplitChats(first)) {
+				t.Fatalf("%d chats through JSON, %d read", len(chats), len(importertest.SplitChats(first)))
 			}
 			compared := 0
 			for i, chat := range chats {
 				txt, _ := exportertest.Write(t, textOut, chat, exporters.Options{TZ: tz})
 				back := importertest.Items(t, "whatsapp", txt, importers.Options{TZ: tz})
-				want, got := kept(splitChats(first)[i], tz), kept(back, tz)
+				want, got := kept(importertest.SplitChats(first)[i], tz), kept(back, tz)
 				if len(want) != len(got) {
 					t.Errorf("chat %d: %d messages read, %d read back from %s", i+1, len(want), len(got), filepath.Base(txt))
 				}
@@ -73,17 +73,6 @@ func TestRoundTripThroughJSONAndText(t *testing.T) {
 			}
 		})
 	}
-}
-
-func splitChats(items []model.Item) [][]model.Item {
-	var chats [][]model.Item
-	for _, it := range items {
-		if _, ok := it.(*model.Chat); ok {
-			chats = append(chats, nil)
-		}
-		chats[len(chats)-1] = append(chats[len(chats)-1], it)
-	}
-	return chats
 }
 
 // keptMessage is what the text layout keeps of a message.
