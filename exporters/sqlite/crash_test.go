@@ -96,16 +96,21 @@ func TestKilledRun(t *testing.T) {
 	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.db")
-	w, err := Open(out, exporters.Options{})
-	if err != nil {
-		t.Fatal(err)
+	// run converts the same 1,000 messages into out.
+	run := func() {
+		t.Helper()
+		w, err := Open(out, exporters.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeCrashChat(w, 0, 1000); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := writeCrashChat(w, 0, 1000); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	run()
 	before := folderState(t, dir)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$")
@@ -140,16 +145,7 @@ func TestKilledRun(t *testing.T) {
 
 	// The next run rolls the journal back, adds nothing and removes the
 	// killed run's staging folder and spill file.
-	w, err = Open(out, exporters.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := writeCrashChat(w, 0, 1000); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	run()
 	if after := folderState(t, dir); after != before {
 		t.Errorf("after the killed run the folder holds:\n%s\nwant:\n%s", after, before)
 	}
