@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // MessageKind says what a message is. A message with a sender is never
 // KindSystem; a system event never has a sender.
@@ -80,6 +83,23 @@ const (
 	MediaContact  MediaKind = "contact" // a vCard file
 	MediaUnknown  MediaKind = ""
 )
+
+// MediaKindOfMIME classifies a file by its MIME type alone: an image, a
+// video or audio by the type's first part, any other type a document,
+// and no type unknown.
+func MediaKindOfMIME(mime string) MediaKind {
+	switch {
+	case mime == "":
+		return MediaUnknown
+	case strings.HasPrefix(mime, "image/"):
+		return MediaImage
+	case strings.HasPrefix(mime, "video/"):
+		return MediaVideo
+	case strings.HasPrefix(mime, "audio/"):
+		return MediaAudio
+	}
+	return MediaDocument
+}
 
 // Attachment is a file attached to a message. Path is set when the input
 // holds the file (resolve it in Chat.Media); Omitted when the export left

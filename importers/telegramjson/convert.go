@@ -440,17 +440,7 @@ func mediaKind(mediaType, mime string) model.MediaKind {
 	case "audio_file":
 		return model.MediaAudio
 	}
-	switch {
-	case strings.HasPrefix(mime, "image/"):
-		return model.MediaImage
-	case strings.HasPrefix(mime, "video/"):
-		return model.MediaVideo
-	case strings.HasPrefix(mime, "audio/"):
-		return model.MediaAudio
-	case mime == "":
-		return model.MediaUnknown
-	}
-	return model.MediaDocument
+	return model.MediaKindOfMIME(mime)
 }
 
 // attachment resolves a media path of the JSON. A path Telegram left out

@@ -529,17 +529,13 @@ func mediaKindOf(name, mime string) model.MediaKind {
 		}
 		return model.MediaAudio
 	}
-	switch {
-	case strings.HasPrefix(mime, "image/"):
-		return model.MediaImage
-	case strings.HasPrefix(mime, "video/"):
-		return model.MediaVideo
-	case strings.HasPrefix(mime, "audio/"):
-		return model.MediaAudio
-	case mime == "text/vcard":
+	switch mime {
+	case "text/vcard":
 		return model.MediaContact
+	case "":
+		return model.MediaDocument // a file of no known type
 	}
-	return model.MediaDocument
+	return model.MediaKindOfMIME(mime)
 }
 
 // hasPrefixFold reports whether s starts with upper, an upper-case ASCII

@@ -134,17 +134,7 @@ func mediaKind(msgType int, mime, filePath string) model.MediaKind {
 	if mime == "" {
 		mime = extensionMIME[strings.ToLower(path.Ext(filePath))]
 	}
-	switch {
-	case strings.HasPrefix(mime, "image/"):
-		return model.MediaImage
-	case strings.HasPrefix(mime, "video/"):
-		return model.MediaVideo
-	case strings.HasPrefix(mime, "audio/"):
-		return model.MediaAudio
-	case mime != "":
-		return model.MediaDocument
-	}
-	return model.MediaUnknown
+	return model.MediaKindOfMIME(mime)
 }
 
 // extensionMIME guesses the kind of a file the database gives no MIME
