@@ -145,42 +145,24 @@ func (w *Writer) instant(ts model.Timestamp) string {
 
 // appendTimes appends to written the time as the source wrote it (the
 // form of model.Timestamp.String) and to instant the time in UTC in
-// instantLayout, a floating time read in loc. It computes the wall
-// clock's date once: the writer's hot path. exporters.Counting reports
-// the floating times a daylight-saving change makes ambiguous.
+// instantLayout, a floating time read in loc: the writer's hot path,
+// which time.Time.AppendFormat would slow down. exporters.Counting
+// reports the floating times a daylight-saving change makes ambiguous.
 func appendTimes(written, instant []byte, ts model.Timestamp, loc *time.Location) ([]byte, []byte) {
-	wall := ts.Wall()
-	year, month, day := wall.Date()
-	if year < 0 || year > 9999 {
-		return ts.AppendFormat(written), ts.In(loc).UTC().AppendFormat(instant, instantLayout)
-	}
-	hour, min, sec := wall.Clock()
-	written = appendClock(written, year, int(month), day, hour, min, sec)
-	if ts.Precision() == model.PrecisionMillisecond {
-		written = append(written, '.')
-		written = appendDigits(written, wall.Nanosecond()/1e6, 3)
-	}
-	t := wall
+	written = ts.AppendFormat(written)
+	t := ts.Wall()
 	if ts.IsFloating() {
-		t = time.Date(year, month, day, hour, min, sec, wall.Nanosecond(), loc)
-	} else if _, off := wall.Zone(); off == 0 {
-		written = append(written, 'Z')
-	} else {
-		sign := byte('+')
-		if off < 0 {
-			sign, off = '-', -off
-		}
-		written = append(written, sign)
-		written = appendDigits(written, off/3600, 2)
-		written = append(written, ':')
-		written = appendDigits(written, off%3600/60, 2)
+		// ts.In(loc), without its check for daylight-saving changes
+		year, month, day := t.Date()
+		hour, min, sec := t.Clock()
+		t = time.Date(year, month, day, hour, min, sec, t.Nanosecond(), loc)
 	}
 	t = t.UTC()
-	year, month, day = t.Date()
+	year, month, day := t.Date()
 	if year < 0 || year > 9999 {
 		return written, t.AppendFormat(instant, instantLayout)
 	}
-	hour, min, sec = t.Clock()
+	hour, min, sec := t.Clock()
 	instant = appendClock(instant, year, int(month), day, hour, min, sec)
 	instant = append(instant, '.')
 	instant = appendDigits(instant, t.Nanosecond()/1e6, 3)
