@@ -65,10 +65,9 @@ type chatState struct {
 
 // author is how a participant's messages are written.
 type author struct {
-	id        uint64 // recipient id; 0 for an unmatched sender in stop mode
-	outgoing  bool
-	prefix    string // as-text: "Name: " before the text
-	unmatched *unmatchedSender
+	id       uint64 // recipient id; 0 for an unmatched sender in stop mode
+	outgoing bool
+	prefix   string // as-text: "Name: " before the text
 }
 
 // unmatchedSender is a participant without a phone number.

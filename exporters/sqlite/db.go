@@ -115,11 +115,16 @@ func (s *stmt) insert(vals ...driver.Value) (id int64, ok bool, err error) {
 	return id, n > 0, err
 }
 
-// run runs the statement through the driver's Query path, which binds
+// query runs the statement through the driver's Query path, which binds
 // every value and takes the first step in one call into C.
-func (s *stmt) run(vals ...driver.Value) error {
+func (s *stmt) query(vals ...driver.Value) (driver.Rows, error) {
 	s.bind(vals)
-	rows, err := s.s.(driver.StmtQueryContext).QueryContext(context.Background(), s.args)
+	return s.s.(driver.StmtQueryContext).QueryContext(context.Background(), s.args)
+}
+
+// run runs the statement for its effect, through query.
+func (s *stmt) run(vals ...driver.Value) error {
+	rows, err := s.query(vals...)
 	if err != nil {
 		return err
 	}
@@ -129,8 +134,7 @@ func (s *stmt) run(vals ...driver.Value) error {
 // row runs the query and returns its first row, or ok false when there is
 // none. The returned slice is reused by the next call.
 func (s *stmt) row(vals ...driver.Value) (row []driver.Value, ok bool, err error) {
-	s.bind(vals)
-	rows, err := s.s.(driver.StmtQueryContext).QueryContext(context.Background(), s.args)
+	rows, err := s.query(vals...)
 	if err != nil {
 		return nil, false, err
 	}

@@ -107,7 +107,7 @@ func (w *Writer) matchHeld(cs *chatState) (candidate, error) {
 		return candidate{}, nil
 	}
 	var cands []candidate
-	rows, err := w.st.chatsOfKind.s.Query([]driverValue{string(cs.c.Kind)})
+	rows, err := w.st.chatsOfKind.query(string(cs.c.Kind))
 	if err != nil {
 		return candidate{}, err
 	}

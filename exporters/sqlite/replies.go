@@ -94,7 +94,7 @@ func (r *replyLinks) resolve() (unresolved int, err error) {
 	for {
 		want := map[uint64]map[string][]int64{} // by chat of the run, then input id
 		n := 0
-		rows, err := next.s.Query([]driver.Value{after})
+		rows, err := next.query(after)
 		if err != nil {
 			return 0, err
 		}

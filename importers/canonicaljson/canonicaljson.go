@@ -317,7 +317,7 @@ func (r *reader) endDoc() error {
 	if _, err := s.dec.Token(); err != nil { // ']'
 		return r.wrap(s, err)
 	}
-	for s.dec.More() {
+	if s.dec.More() {
 		key, off, err := r.key(s)
 		if err != nil {
 			return err

@@ -225,12 +225,12 @@ func keyFromBytes(data []byte) (backupKey, error) {
 		// TC_ENDBLOCKDATA, TC_NULL, and the array length (4)
 		const at = 10 + 8 + 1 + 2 + 2
 		if len(data) < at+4 {
-			return backupKey{}, errors.New("Java-serialised key is cut short")
+			return backupKey{}, errors.New("key file (Java-serialised) is cut short")
 		}
 		n := binary.BigEndian.Uint32(data[at:])
 		payload = data[at+4:]
 		if uint64(n) != uint64(len(payload)) {
-			return backupKey{}, fmt.Errorf("Java-serialised key says %d bytes but holds %d", n, len(payload))
+			return backupKey{}, fmt.Errorf("key file (Java-serialised) says %d bytes but holds %d", n, len(payload))
 		}
 	} else if root, ok := hexKey(string(data)); ok {
 		return backupKey{Root: root}, nil

@@ -427,48 +427,46 @@ func (r *reader) Next() (model.Item, error) {
 	if r.closed {
 		return nil, errors.New("whatsapp-android: Next after Close")
 	}
-	for {
-		if r.cur != nil {
-			if r.done%1024 == 0 {
-				if err := r.ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
-			m, err := r.cur.next()
-			if err == nil {
-				r.done++
-				return m, nil
-			}
-			r.cur.close()
-			r.cur = nil
-			if err != io.EOF {
-				return nil, r.dbError(err)
+	if r.cur != nil {
+		if r.done%1024 == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return nil, err
 			}
 		}
-		if err := r.ctx.Err(); err != nil {
-			return nil, err
+		m, err := r.cur.next()
+		if err == nil {
+			r.done++
+			return m, nil
 		}
-		if r.next >= len(r.chats) {
-			return nil, io.EOF
-		}
-		ref := r.chats[r.next]
-		r.next++
-		chat, stream, err := r.schema.openChat(r.ctx, ref)
-		if err != nil {
+		r.cur.close()
+		r.cur = nil
+		if err != io.EOF {
 			return nil, r.dbError(err)
 		}
-		chat.Format = Name
-		chat.Source = path.Base(r.name)
-		chat.TimePrecision = model.PrecisionMillisecond
-		if chat.Meta == nil {
-			chat.Meta = map[string]string{}
-		}
-		for k, v := range r.meta {
-			chat.Meta[k] = v
-		}
-		r.cur = stream
-		return chat, nil
 	}
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if r.next >= len(r.chats) {
+		return nil, io.EOF
+	}
+	ref := r.chats[r.next]
+	r.next++
+	chat, stream, err := r.schema.openChat(r.ctx, ref)
+	if err != nil {
+		return nil, r.dbError(err)
+	}
+	chat.Format = Name
+	chat.Source = path.Base(r.name)
+	chat.TimePrecision = model.PrecisionMillisecond
+	if chat.Meta == nil {
+		chat.Meta = map[string]string{}
+	}
+	for k, v := range r.meta {
+		chat.Meta[k] = v
+	}
+	r.cur = stream
+	return chat, nil
 }
 
 // dbError makes a database error final and names the file.

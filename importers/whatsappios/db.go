@@ -134,26 +134,6 @@ func asBytes(v any) []byte {
 	return nil
 }
 
-// queryStrings runs a query on conn and returns its first column.
-func queryStrings(ctx context.Context, conn *sql.Conn, q string, args ...any) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v any
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		if s := asString(v); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out, rows.Err()
-}
-
 // dateExpr reads a Core Data date column as seconds, or NULL when the
 // column holds no number. (The driver would turn an integer in a column
 // declared TIMESTAMP into a Unix time, which these are not.)

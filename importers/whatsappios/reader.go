@@ -264,38 +264,36 @@ func (r *reader) Next() (model.Item, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	for {
-		if r.rows != nil {
-			if r.done%2048 == 0 {
-				if err := r.ctx.Err(); err != nil {
-					return nil, r.fail(err)
-				}
-			}
-			if r.rows.Next() {
-				r.done++
-				return r.message()
-			}
-			err := r.rows.Err()
-			r.rows.Close()
-			r.rows = nil
-			if err != nil {
-				return nil, r.fail(r.dbError(err))
+	if r.rows != nil {
+		if r.done%2048 == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return nil, r.fail(err)
 			}
 		}
-		if err := r.ctx.Err(); err != nil {
-			return nil, r.fail(err)
+		if r.rows.Next() {
+			r.done++
+			return r.message()
 		}
-		if r.next == len(r.chats) {
-			return nil, io.EOF
-		}
-		c := r.chats[r.next]
-		r.next++
-		chat, err := r.openChat(c)
+		err := r.rows.Err()
+		r.rows.Close()
+		r.rows = nil
 		if err != nil {
-			return nil, r.fail(err)
+			return nil, r.fail(r.dbError(err))
 		}
-		return chat, nil
 	}
+	if err := r.ctx.Err(); err != nil {
+		return nil, r.fail(err)
+	}
+	if r.next == len(r.chats) {
+		return nil, io.EOF
+	}
+	c := r.chats[r.next]
+	r.next++
+	chat, err := r.openChat(c)
+	if err != nil {
+		return nil, r.fail(err)
+	}
+	return chat, nil
 }
 
 // fail makes err the answer of every later Next.
