@@ -72,6 +72,7 @@ type Source struct {
 	Skipped []string
 
 	limits  Limits
+	file    string // a File source's path on disk (standard input's private copy)
 	read    atomic.Int64
 	files   []string
 	listed  bool
@@ -132,7 +133,7 @@ func (s *Source) openFile(p string, size int64) error {
 		return err
 	}
 	s.closers = append(s.closers, root.Close)
-	s.Kind, s.FS, s.Name, s.size = File, root.FS(), filepath.Base(p), size
+	s.Kind, s.FS, s.Name, s.size, s.file = File, root.FS(), filepath.Base(p), size, p
 	return nil
 }
 
@@ -419,6 +420,16 @@ func (p *Probe) HeadOf(name string) []byte {
 	}
 	p.heads[name] = head
 	return head
+}
+
+// LocalFile returns where a File source is on disk, for a format that
+// must hand the file to a library that opens it itself (an SQLite
+// database read by its tables); ok is false for a zip or folder.
+func (p *Probe) LocalFile() (path string, ok bool) {
+	if p.src == nil || p.src.Kind != File || p.src.file == "" {
+		return "", false
+	}
+	return p.src.file, true
 }
 
 // HasPrefix reports whether the named file's head starts with prefix.

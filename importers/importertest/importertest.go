@@ -24,6 +24,7 @@ package importertest
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -337,6 +338,37 @@ func OpenSource(t testing.TB, path string) *importers.Source {
 	}
 	t.Cleanup(func() { src.Close() })
 	return src
+}
+
+// ExecSQL runs statements on the SQLite database at path, creating it if
+// need be, for tests that shape a database input. The sqlite3 driver must
+// be registered: the packages whose inputs are SQLite databases do so.
+func ExecSQL(t testing.TB, path, statements string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(statements)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// CopyFile copies the file from to the new file to, for tests that need
+// an input under another name or in another place.
+func CopyFile(t testing.TB, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // SplitChats returns the items of each chat of an import: a chat and the

@@ -14,9 +14,7 @@ import (
 // the rows decide, not the tables.
 func chooseSchema(ctx context.Context, r *reader) (schema, error) {
 	d := r.db
-	modern := d.has("message", "_id", "chat_row_id", "from_me", "key_id", "timestamp", "message_type") &&
-		d.has("chat", "_id", "jid_row_id") && d.has("jid", "_id", "user", "server")
-	legacy := d.has("messages", "_id", "key_remote_jid", "key_from_me", "key_id", "timestamp", "media_wa_type")
+	modern, legacy := modernTables(d.has), legacyTables(d.has)
 	var modernRows, legacyRows bool
 	var err error
 	if modern {
@@ -37,11 +35,31 @@ func chooseSchema(ctx context.Context, r *reader) (schema, error) {
 		return newLegacy(r), nil
 	}
 	reason := "an SQLite database without WhatsApp's message tables (message or messages)"
-	if d.has("wa_contacts") {
+	if contactTables(d.has) {
 		reason = "this is WhatsApp's contact database (wa.db): give it as --contacts-db beside msgstore.db"
 	}
 	return nil, &importers.NotRecognisedError{Path: r.src.Display(r.name), Reason: reason}
 }
+
+// hasFunc reports whether a database has a table with all the columns.
+type hasFunc func(table string, columns ...string) bool
+
+// modernTables reports whether a database has the tables of the schema
+// WhatsApp has used since 2021 (message, chat, jid).
+func modernTables(has hasFunc) bool {
+	return has("message", "_id", "chat_row_id", "from_me", "key_id", "timestamp", "message_type") &&
+		has("chat", "_id", "jid_row_id") && has("jid", "_id", "user", "server")
+}
+
+// legacyTables reports whether a database has the older schema's messages
+// table.
+func legacyTables(has hasFunc) bool {
+	return has("messages", "_id", "key_remote_jid", "key_from_me", "key_id", "timestamp", "media_wa_type")
+}
+
+// contactTables reports whether a database is WhatsApp's contact database
+// (wa.db), which is no message database.
+func contactTables(has hasFunc) bool { return has("wa_contacts") }
 
 // findMe finds the owner's jid where the database gives it away: a group
 // event that added exactly one participant and says that was the owner.

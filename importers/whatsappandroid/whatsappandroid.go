@@ -70,8 +70,9 @@ func detect(p *importers.Probe) int {
 	switch {
 	case bytes.HasPrefix(p.Head, sqlitefile.Magic):
 		if strings.HasPrefix(strings.ToLower(base), "msgstore") {
-			return 95 // another name needs --from whatsapp-android
+			return 95
 		}
+		return detectTables(p)
 	case cryptName.MatchString(base):
 		if _, err := parseHeader(p.Head); err == nil {
 			return 95
@@ -81,6 +82,26 @@ func detect(p *importers.Probe) int {
 		if _, err := parseHeader(p.Head); err == nil && p.Head[0] != 0 {
 			return 30 // a crypt14/15 header under another name
 		}
+	}
+	return 0
+}
+
+// detectTables recognises a database under another name by its tables:
+// WhatsApp's message tables, or its contact database, which Open then
+// explains is meant for --contacts-db.
+func detectTables(p *importers.Probe) int {
+	file, ok := p.LocalFile()
+	if !ok {
+		return 0
+	}
+	t, err := sqlitefile.ReadTables(context.Background(), file)
+	switch {
+	case err != nil:
+		return 0
+	case modernTables(t.Has), legacyTables(t.Has):
+		return 90
+	case contactTables(t.Has):
+		return 20
 	}
 	return 0
 }

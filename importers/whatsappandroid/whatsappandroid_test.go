@@ -92,6 +92,45 @@ func TestContactsDatabaseIsNotTheInput(t *testing.T) {
 	}
 }
 
+// A database under a name of the user's choosing is recognised by its
+// tables and reads as under its own name; the contact database is taken
+// only to say what it is for, and other SQLite databases (this project's
+// own archive has a messages table too) are not taken.
+func TestDetectedUnderAnyName(t *testing.T) {
+	dir := t.TempDir()
+	detected := func(p string) string {
+		t.Helper()
+		f, err := importers.Detect(importertest.OpenSource(t, p))
+		if err != nil {
+			return ""
+		}
+		return f.Name
+	}
+	for _, schema := range []string{"modern", "legacy"} {
+		renamed := filepath.Join(dir, schema+" backup.sqlite")
+		importertest.CopyFile(t, fixture(schema+"/msgstore.db"), renamed)
+		if got := detected(renamed); got != Name {
+			t.Errorf("%s: detected as %q, want %s", schema, got, Name)
+			continue
+		}
+		if got, want := len(items(t, renamed, nil)), len(items(t, fixture(schema+"/msgstore.db"), nil)); got != want {
+			t.Errorf("%s: %d items renamed, %d under its own name", schema, got, want)
+		}
+	}
+	contacts := filepath.Join(dir, "contacts.db")
+	importertest.CopyFile(t, fixture("modern/wa.db"), contacts)
+	if got := detected(contacts); got != Name {
+		t.Errorf("the contact database is detected as %q, want %s, which explains it", got, Name)
+	}
+	archive := filepath.Join(dir, "archive.sqlite")
+	importertest.ExecSQL(t, archive, "CREATE TABLE messages (id INTEGER PRIMARY KEY, chat INTEGER, text TEXT, timestamp INTEGER)")
+	for _, p := range []string{archive, fixture("other/other.db")} {
+		if got := detected(p); got == Name {
+			t.Errorf("%s is detected as %s", filepath.Base(p), Name)
+		}
+	}
+}
+
 func TestProgress(t *testing.T) {
 	f, _ := importers.Lookup(Name)
 	r, err := f.Open(context.Background(), importertest.OpenSource(t, fixture("legacy/msgstore.db")), importers.Options{})

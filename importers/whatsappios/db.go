@@ -76,6 +76,12 @@ func readSchema(ctx context.Context, conn *sql.Conn, tables ...string) (schema, 
 	return s, nil
 }
 
+// chatStorage reports whether a database, by its tables' columns, is
+// WhatsApp's iPhone database.
+func chatStorage(has func(table, column string) bool) bool {
+	return has("ZWAMESSAGE", "ZCHATSESSION") && has("ZWACHATSESSION", "ZCONTACTJID")
+}
+
 func (s schema) table(t string) bool { return s[t] != nil }
 
 func (s schema) has(t, col string) bool { return s[t][col] }

@@ -193,7 +193,7 @@ func TestMediaResolves(t *testing.T) {
 func TestMediaOption(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ChatStorage.sqlite")
-	copyFile(t, in.Database, db)
+	importertest.CopyFile(t, in.Database, db)
 	items, err := open(t, db, importers.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -213,17 +213,6 @@ func TestMediaOption(t *testing.T) {
 	}
 	if n := checkMedia(t, items); n != 2 {
 		t.Errorf("with --media, %d media files found, want 2", n)
-	}
-}
-
-func copyFile(t testing.TB, from, to string) {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -270,7 +259,7 @@ func TestStanzaIndex(t *testing.T) {
 func TestWriteAheadLog(t *testing.T) {
 	work := t.TempDir()
 	live := filepath.Join(work, "ChatStorage.sqlite")
-	copyFile(t, in.Database, live)
+	importertest.CopyFile(t, in.Database, live)
 	d, err := sql.Open("sqlite3", "file:"+live+"?_journal_mode=WAL")
 	if err != nil {
 		t.Fatal(err)
@@ -290,7 +279,7 @@ func TestWriteAheadLog(t *testing.T) {
 	// phone's file system holds them.
 	dir := t.TempDir()
 	for _, name := range []string{"ChatStorage.sqlite", "ChatStorage.sqlite-wal"} {
-		copyFile(t, filepath.Join(work, name), filepath.Join(dir, name))
+		importertest.CopyFile(t, filepath.Join(work, name), filepath.Join(dir, name))
 	}
 	before := snapshot(t, dir)
 	t.Setenv("TMPDIR", t.TempDir())
@@ -382,7 +371,7 @@ func TestProgress(t *testing.T) {
 func TestLIDAccounts(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ChatStorage.sqlite")
-	copyFile(t, in.Database, db)
+	importertest.CopyFile(t, in.Database, db)
 	d, err := sql.Open("sqlite3", db)
 	if err != nil {
 		t.Fatal(err)
@@ -459,5 +448,40 @@ func TestOldSchema(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A database under a name of the user's choosing is recognised by its
+// tables and reads as under its own name; another SQLite database is not.
+func TestDetectedUnderAnyName(t *testing.T) {
+	dir := t.TempDir()
+	renamed := filepath.Join(dir, "chats from my old phone.db")
+	importertest.CopyFile(t, in.Database, renamed)
+	// With 64 KiB pages the schema sits at the end of the first page, out
+	// of the head that detection sees first: only the tables can tell.
+	importertest.ExecSQL(t, renamed, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 65536; VACUUM")
+	if b, err := os.ReadFile(renamed); err != nil || bytes.Contains(b[:importers.HeadSize], []byte("ZWA")) {
+		t.Fatalf("the copy's head names the tables (%v): the test would not reach the tables", err)
+	}
+	if f, err := importers.Detect(importertest.OpenSource(t, renamed)); err != nil || f.Name != "whatsapp-ios" {
+		t.Fatalf("detected as %v, %v; want whatsapp-ios", f, err)
+	}
+	items, err := open(t, renamed, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := open(t, in.Database, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != len(want) || len(chats(items)) != len(chats(want)) {
+		t.Errorf("renamed: %d items in %d chats, under its own name %d in %d", len(items), len(chats(items)), len(want), len(chats(want)))
+	}
+	other := filepath.Join(dir, "other.sqlite")
+	if err := iosfixture.Exec(other, "testdata/other.sql"); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := importers.Detect(importertest.OpenSource(t, other)); err == nil && f.Name == "whatsapp-ios" {
+		t.Errorf("an SQLite database without WhatsApp's tables is detected as whatsapp-ios")
 	}
 }

@@ -106,7 +106,7 @@ func newReader(ctx context.Context, src *importers.Source, opts importers.Option
 	if err != nil {
 		return fail(r.dbError(err))
 	}
-	if !r.sch.has("ZWAMESSAGE", "ZCHATSESSION") || !r.sch.has("ZWACHATSESSION", "ZCONTACTJID") {
+	if !chatStorage(r.sch.has) {
 		return fail(&importers.NotRecognisedError{Path: r.display,
 			Reason: "an SQLite database, but not WhatsApp's iPhone database (no ZWAMESSAGE and ZWACHATSESSION tables)"})
 	}

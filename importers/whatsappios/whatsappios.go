@@ -84,7 +84,7 @@ func detect(p *importers.Probe) int {
 		case bytes.Contains(p.Head, []byte("ZWAMESSAGE")), bytes.Contains(p.Head, []byte("ZWACHATSESSION")):
 			return 90
 		}
-		return 0
+		return detectTables(p)
 	}
 	for _, e := range p.Entries {
 		if isDatabaseName(path.Base(e)) && p.HasPrefix(e, sqlitefile.Magic) {
@@ -306,3 +306,20 @@ func checkSQLite(src *importers.Source, name string) error {
 }
 
 var errClosed = errors.New("whatsapp-ios: reader is closed")
+
+// detectTables recognises the database under any file name by its
+// tables.
+func detectTables(p *importers.Probe) int {
+	file, ok := p.LocalFile()
+	if !ok {
+		return 0
+	}
+	t, err := sqlitefile.ReadTables(context.Background(), file)
+	if err != nil {
+		return 0
+	}
+	if chatStorage(func(table, column string) bool { return t.Has(table, column) }) {
+		return 90
+	}
+	return 0
+}

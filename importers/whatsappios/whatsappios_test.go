@@ -57,7 +57,7 @@ func TestFixtureIsWhereTheGoldensSayItIs(t *testing.T) {
 // 512-byte pages, small enough for the fuzzer to mutate quickly.
 func FuzzImport(f *testing.F) {
 	small := filepath.Join(f.TempDir(), "small.sqlite")
-	copyFile(f, in.Database, small)
+	importertest.CopyFile(f, in.Database, small)
 	d, err := sql.Open("sqlite3", small)
 	if err != nil {
 		f.Fatal(err)

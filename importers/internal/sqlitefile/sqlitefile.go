@@ -1,13 +1,19 @@
 // Package sqlitefile holds what the input formats that read SQLite
-// databases share: the bytes that start every database file, and the URI
+// databases share: the bytes that start every database file, the URI
 // that opens one with the sqlite3 driver without writing to the user's
-// files.
+// files, and the list of a database's tables, by which a format
+// recognises its database under any file name.
 package sqlitefile
 
 import (
+	"context"
+	"database/sql"
+	"fmt"
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver
 )
 
 // Magic starts every SQLite database file.
@@ -49,4 +55,63 @@ func URI(path string, mode Mode) (string, error) {
 		q = "mode=rw"
 	}
 	return u.String() + "?" + q, nil
+}
+
+// Tables are a database's tables, each with its columns.
+type Tables map[string]map[string]bool
+
+// Has reports whether the database has the table with all the columns.
+func (t Tables) Has(table string, columns ...string) bool {
+	cols, ok := t[table]
+	if !ok {
+		return false
+	}
+	for _, c := range columns {
+		if !cols[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// maxTables bounds what ReadTables reads of a schema: WhatsApp's largest
+// databases have a few hundred tables.
+const maxTables = 5000
+
+// ReadTables lists the tables of the database at path and their columns.
+// The file is opened immutable: nothing is written beside it and no lock
+// is taken, so recognising a file cannot change it.
+func ReadTables(ctx context.Context, path string) (Tables, error) {
+	uri, err := URI(path, Immutable)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite3", uri)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p
+		WHERE m.type = 'table'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	t := Tables{}
+	for rows.Next() {
+		var table, column string
+		if err := rows.Scan(&table, &column); err != nil {
+			return nil, err
+		}
+		cols := t[table]
+		if cols == nil {
+			if len(t) == maxTables {
+				return nil, fmt.Errorf("more than %d tables", maxTables)
+			}
+			cols = map[string]bool{}
+			t[table] = cols
+		}
+		cols[column] = true
+	}
+	return t, rows.Err()
 }

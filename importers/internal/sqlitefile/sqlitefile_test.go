@@ -1,6 +1,8 @@
 package sqlitefile
 
 import (
+	"bytes"
+	"context"
 	"database/sql"
 	"os"
 	"path/filepath"
@@ -56,5 +58,71 @@ func TestURI(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(dir)); len(entries) != 1 {
 		t.Errorf("the URI named another file: %v", entries)
+	}
+}
+
+// ReadTables lists every table with its columns, leaves nothing beside
+// the file, and fails on a file that is no database.
+func TestReadTables(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.db")
+	db, err := sql.Open("sqlite3", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(`CREATE TABLE message (_id INTEGER PRIMARY KEY, chat_row_id INTEGER, text_data TEXT);
+		CREATE TABLE jid (_id INTEGER PRIMARY KEY, user TEXT);
+		CREATE INDEX message_chat ON message(chat_row_id);
+		CREATE VIEW chats AS SELECT DISTINCT chat_row_id FROM message`)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := ReadTables(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tables) != 2 {
+		t.Errorf("%d tables (%v), want message and jid: no index, no view", len(tables), tables)
+	}
+	for _, tc := range []struct {
+		table string
+		cols  []string
+		want  bool
+	}{
+		{"message", []string{"_id", "chat_row_id", "text_data"}, true},
+		{"message", nil, true},
+		{"jid", []string{"user"}, true},
+		{"jid", []string{"user", "server"}, false},
+		{"chats", nil, false},
+		{"messages", nil, false},
+	} {
+		if got := tables.Has(tc.table, tc.cols...); got != tc.want {
+			t.Errorf("Has(%q, %q) = %v, want %v", tc.table, tc.cols, got, tc.want)
+		}
+	}
+	after, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("reading the tables changed the file")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the folder after reading the tables, want the database alone", len(entries))
+	}
+
+	text := filepath.Join(dir, "notes.db")
+	if err := os.WriteFile(text, []byte("SQLite format 3\x00 but nothing after it that a database has"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if tables, err := ReadTables(context.Background(), text); err == nil {
+		t.Errorf("a damaged file gives %v and no error", tables)
 	}
 }
