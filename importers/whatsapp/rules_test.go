@@ -16,10 +16,23 @@ import (
 // messages, or the error.
 func read(t *testing.T, name, text string, opts importers.Options) (*model.Chat, []*model.Message, error) {
 	t.Helper()
+	return readFile(t, writeTemp(t, name, text), opts)
+}
+
+// writeTemp writes text to a file of that name in a temporary folder.
+func writeTemp(t *testing.T, name, text string) string {
+	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// readFile imports the transcript at p and returns its chat and messages,
+// each message checked against the model's rules, or the error.
+func readFile(t *testing.T, p string, opts importers.Options) (*model.Chat, []*model.Message, error) {
+	t.Helper()
 	src, err := importers.OpenSource(p, importers.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)

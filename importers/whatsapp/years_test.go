@@ -15,34 +15,11 @@ import (
 // readDated is read for a transcript last changed at mod.
 func readDated(t *testing.T, text string, mod time.Time, opts importers.Options) (*model.Chat, []*model.Message) {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "chat.txt")
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	p := writeTemp(t, "chat.txt", text)
 	if err := os.Chtimes(p, mod, mod); err != nil {
 		t.Fatal(err)
 	}
-	src, err := importers.OpenSource(p, importers.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	opts.TZ = time.UTC
-	r, err := Open(context.Background(), src, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var chat *model.Chat
-	var msgs []*model.Message
-	err = importers.ReadAll(r, func(it model.Item) error {
-		switch v := it.(type) {
-		case *model.Chat:
-			chat = v
-		case *model.Message:
-			msgs = append(msgs, v)
-		}
-		return nil
-	})
+	chat, msgs, err := readFile(t, p, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
