@@ -345,6 +345,7 @@ type Probe struct {
 
 	src   *Source
 	heads map[string][]byte
+	memo  map[string]any
 }
 
 // Probe returns the source's probe.
@@ -430,6 +431,21 @@ func (p *Probe) LocalFile() (path string, ok bool) {
 		return "", false
 	}
 	return p.src.file, true
+}
+
+// Memo returns what compute returned for key the first time any format
+// asked during this probe, so that work several formats' Detect need (a
+// database's tables) is done once.
+func (p *Probe) Memo(key string, compute func() any) any {
+	if v, ok := p.memo[key]; ok {
+		return v
+	}
+	v := compute()
+	if p.memo == nil {
+		p.memo = map[string]any{}
+	}
+	p.memo[key] = v
+	return v
 }
 
 // HasPrefix reports whether the named file's head starts with prefix.

@@ -90,13 +90,9 @@ func detect(p *importers.Probe) int {
 // WhatsApp's message tables, or its contact database, which Open then
 // explains is meant for --contacts-db.
 func detectTables(p *importers.Probe) int {
-	file, ok := p.LocalFile()
-	if !ok {
-		return 0
-	}
-	t, err := sqlitefile.ReadTables(context.Background(), file)
+	t, ok := sqlitefile.ProbeTables(p)
 	switch {
-	case err != nil:
+	case !ok:
 		return 0
 	case modernTables(t.Has), legacyTables(t.Has):
 		return 90

@@ -310,15 +310,8 @@ var errClosed = errors.New("whatsapp-ios: reader is closed")
 // detectTables recognises the database under any file name by its
 // tables.
 func detectTables(p *importers.Probe) int {
-	file, ok := p.LocalFile()
-	if !ok {
-		return 0
-	}
-	t, err := sqlitefile.ReadTables(context.Background(), file)
-	if err != nil {
-		return 0
-	}
-	if chatStorage(func(table, column string) bool { return t.Has(table, column) }) {
+	t, ok := sqlitefile.ProbeTables(p)
+	if ok && chatStorage(func(table, column string) bool { return t.Has(table, column) }) {
 		return 90
 	}
 	return 0

@@ -6,6 +6,7 @@
 package sqlitefile
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
+
+	"github.com/chatferry/chatferry/importers"
 )
 
 // Magic starts every SQLite database file.
@@ -114,4 +117,22 @@ func ReadTables(ctx context.Context, path string) (Tables, error) {
 		cols[column] = true
 	}
 	return t, rows.Err()
+}
+
+// ProbeTables returns the tables of a File source that is an SQLite
+// database, read once however many formats ask; ok is false for any other
+// source and for a database SQLite cannot read.
+func ProbeTables(p *importers.Probe) (t Tables, ok bool) {
+	file, isFile := p.LocalFile()
+	if !isFile || !bytes.HasPrefix(p.Head, Magic) {
+		return nil, false
+	}
+	t, _ = p.Memo("sqlitefile.tables", func() any {
+		t, err := ReadTables(context.Background(), file)
+		if err != nil {
+			return Tables(nil)
+		}
+		return t
+	}).(Tables)
+	return t, t != nil
 }

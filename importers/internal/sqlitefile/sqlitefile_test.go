@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/importers/importertest"
 )
 
 // A database in a folder whose name holds every character that means
@@ -66,20 +69,10 @@ func TestURI(t *testing.T) {
 func TestReadTables(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "x.db")
-	db, err := sql.Open("sqlite3", p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.Exec(`CREATE TABLE message (_id INTEGER PRIMARY KEY, chat_row_id INTEGER, text_data TEXT);
+	importertest.ExecSQL(t, p, `CREATE TABLE message (_id INTEGER PRIMARY KEY, chat_row_id INTEGER, text_data TEXT);
 		CREATE TABLE jid (_id INTEGER PRIMARY KEY, user TEXT);
 		CREATE INDEX message_chat ON message(chat_row_id);
 		CREATE VIEW chats AS SELECT DISTINCT chat_row_id FROM message`)
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	before, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
@@ -124,5 +117,47 @@ func TestReadTables(t *testing.T) {
 	}
 	if tables, err := ReadTables(context.Background(), text); err == nil {
 		t.Errorf("a damaged file gives %v and no error", tables)
+	}
+}
+
+// ProbeTables reads a database's tables once per probe, however many
+// formats ask, and answers nothing for a file that is no database.
+func TestProbeTables(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.db")
+	importertest.ExecSQL(t, p, "CREATE TABLE message (_id INTEGER PRIMARY KEY)")
+	src, err := importers.OpenSource(p, importers.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	probe, err := src.Probe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tables, ok := ProbeTables(probe); !ok || !tables.Has("message", "_id") {
+		t.Fatalf("ProbeTables = %v, %v; want the message table", tables, ok)
+	}
+	if err := os.WriteFile(p, []byte("no longer a database"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if tables, ok := ProbeTables(probe); !ok || !tables.Has("message") {
+		t.Errorf("asked again: %v, %v; want the tables read the first time", tables, ok)
+	}
+
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other, err := importers.OpenSource(text, importers.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if probe, err = other.Probe(); err != nil {
+		t.Fatal(err)
+	}
+	if tables, ok := ProbeTables(probe); ok {
+		t.Errorf("a text file has tables %v", tables)
 	}
 }
