@@ -153,7 +153,8 @@ func Detect(src *Source) (*Format, error) {
 		return best[0], nil
 	case 0:
 		return nil, &NotRecognisedError{Path: src.Path,
-			Reason: "no input format recognises it; name one with --from (" + strings.Join(Names(), ", ") + ")"}
+			Reason: "it is none of the input formats (" + strings.Join(Names(), ", ") +
+				"); `chatferry formats` says what each reads, and --from FORMAT says why this file is not that one"}
 	}
 	var names []string
 	for _, f := range best {

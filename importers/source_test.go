@@ -168,6 +168,15 @@ func TestDetect(t *testing.T) {
 	if !errors.Is(err, importers.ErrNotRecognised) || !strings.Contains(err.Error(), "zz-test-a or zz-test-b; choose one with --from") {
 		t.Errorf("tie: %v", err)
 	}
+	other := filepath.Join(dir, "notes.csv")
+	os.WriteFile(other, []byte("a,b\n1,2\n"), 0o644)
+	none, _ := importers.OpenSource(other, importers.DefaultLimits)
+	defer none.Close()
+	_, err = importers.Detect(none)
+	if !errors.Is(err, importers.ErrNotRecognised) || !strings.Contains(err.Error(), "zz-test-a, zz-test-b") ||
+		!strings.Contains(err.Error(), "chatferry formats") || !strings.Contains(err.Error(), "--from") {
+		t.Errorf("no format: %v, want the formats listed and where to learn what each reads", err)
+	}
 	defer func() {
 		if recover() == nil {
 			t.Error("registering a name twice did not panic")
