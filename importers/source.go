@@ -137,13 +137,22 @@ func (s *Source) openFile(p string, size int64) error {
 	return nil
 }
 
+// openStdin spools standard input into a file named "stdin" in a private
+// temporary folder of its own: the folder is the source's FS, so a
+// transcript's attachment names find nothing else on the machine, and the
+// spool's random name never becomes a chat title.
 func (s *Source) openStdin() error {
-	tmp, err := os.CreateTemp("", "chatferry-stdin-*")
+	dir, err := os.MkdirTemp("", "chatferry-stdin-*")
 	if err != nil {
 		return err
 	}
-	name := tmp.Name()
-	s.closers = append(s.closers, func() error { return os.Remove(name) })
+	s.closers = append(s.closers, func() error { return os.RemoveAll(dir) })
+	name := filepath.Join(dir, "stdin")
+	tmp, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		s.Close()
+		return err
+	}
 	n, err := io.Copy(tmp, io.LimitReader(os.Stdin, s.limits.MaxUnpacked+1))
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
