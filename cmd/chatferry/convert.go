@@ -43,7 +43,7 @@ standard output where the format is a single stream (json, csv, text, whatsapp).
 An output is written under a temporary name and renamed when complete: a failed
 or interrupted run leaves nothing behind. An existing output is never replaced
 without --force (the SQLite archive is updated in place instead, in one
-transaction).
+transaction), and an input, or a folder that holds one, is never replaced.
 
 After the conversion chatferry says on standard error what it wrote, and what
 the output format could keep only partly or had to drop, by kind and count.
@@ -118,26 +118,36 @@ func planJobs(o convertOptions, exp *exporters.Format) ([]job, error) {
 			return nil, usagef("-o - takes one input for the %s format; give -o FOLDER for several", exp.Name)
 		}
 	}
+	var jobs []job
 	if exp.Merges {
 		out := o.output
 		if out == "" {
 			out = defaultOutput(exp, o.inputs)
 		}
-		return []job{{output: out, inputs: o.inputs}}, nil
-	}
-	var jobs []job
-	for _, in := range o.inputs {
-		out := o.output
-		switch {
-		case out == "":
-			out = defaultOutput(exp, []string{in})
-		case len(o.inputs) > 1:
-			if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
-				return nil, usagef("with several inputs, -o must name an existing folder (%s is not one)", out)
+		jobs = []job{{output: out, inputs: o.inputs}}
+	} else {
+		for _, in := range o.inputs {
+			out := o.output
+			switch {
+			case out == "":
+				out = defaultOutput(exp, []string{in})
+			case len(o.inputs) > 1:
+				if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
+					return nil, usagef("with several inputs, -o must name an existing folder (%s is not one)", out)
+				}
+				out = filepath.Join(out, defaultOutput(exp, []string{in}))
 			}
-			out = filepath.Join(out, defaultOutput(exp, []string{in}))
+			jobs = append(jobs, job{output: out, inputs: []string{in}})
 		}
-		jobs = append(jobs, job{output: out, inputs: []string{in}})
+	}
+	if exp.Layout != exporters.InPlaceLayout {
+		for _, j := range jobs {
+			for _, in := range j.inputs {
+				if replaces(j.output, in) {
+					return nil, usagef("writing %s would replace the input %s; give -o another path", j.output, in)
+				}
+			}
+		}
 	}
 	seen := map[string]string{}
 	for _, j := range jobs {
@@ -147,6 +157,41 @@ func planJobs(o convertOptions, exp *exporters.Format) ([]job, error) {
 		seen[j.output] = j.inputs[0]
 	}
 	return jobs, nil
+}
+
+// replaces reports whether writing the output at out, which replaces
+// whatever is there, would remove the input in: out is in itself (through
+// any symbolic links), or a folder that holds it.
+func replaces(out, in string) bool {
+	if out == "-" || in == "-" {
+		return false
+	}
+	oi, err := os.Stat(out)
+	if err != nil {
+		return false
+	}
+	if ii, err := os.Stat(in); err == nil && os.SameFile(oi, ii) {
+		return true
+	}
+	if !oi.IsDir() {
+		return false
+	}
+	ro, err1 := realPath(out)
+	ri, err2 := realPath(in)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(ro, ri)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// realPath is p made absolute with its symbolic links resolved.
+func realPath(p string) (string, error) {
+	p, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(p)
 }
 
 // defaultOutput names an output after its input: "chat.zip" → "chat.json".
