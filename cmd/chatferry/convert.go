@@ -311,10 +311,10 @@ func printSummary(out io.Writer, from, to, format string, rep *exporters.Report,
 		fmt.Fprintf(out, "  warning: %s\n", w)
 	}
 	if floating, ambiguous := rep.Zones(); floating > 0 {
-		fmt.Fprintf(out, "  times without a zone were read as %s; --tz chooses another zone\n", zoneName(loc))
+		fmt.Fprintf(out, "  times without a zone were read as %s; --tz chooses another zone\n", exporters.ZoneName(loc))
 		if ambiguous > 0 {
 			fmt.Fprintf(out, "  warning: %s fall in a daylight-saving change in %s: that wall-clock time was skipped or repeated, so the instant may be off by an hour\n",
-				plural(ambiguous, "message time"), zoneName(loc))
+				plural(ambiguous, "message time"), exporters.ZoneName(loc))
 		}
 	}
 	var kept, dropped []string
@@ -335,26 +335,6 @@ func printSummary(out io.Writer, from, to, format string, rep *exporters.Report,
 	for _, n := range rep.Notes() {
 		fmt.Fprintf(out, "  note: %s\n", n)
 	}
-}
-
-// zoneName names a zone for people: the machine's own zone by its IANA
-// name where the system says it, not as "Local".
-func zoneName(loc *time.Location) string {
-	if loc != time.Local {
-		return loc.String()
-	}
-	name := strings.TrimPrefix(os.Getenv("TZ"), ":")
-	if name == "" {
-		if target, err := os.Readlink("/etc/localtime"); err == nil {
-			if i := strings.Index(target, "zoneinfo/"); i >= 0 {
-				name = target[i+len("zoneinfo/"):]
-			}
-		}
-	}
-	if name == "" {
-		return "this computer's time zone"
-	}
-	return name + " (this computer's time zone)"
 }
 
 func plural(n int, word string) string {

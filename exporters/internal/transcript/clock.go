@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -112,14 +113,17 @@ func appendTwo(b []byte, v int) []byte {
 	return strconv.AppendInt(b, int64(v), 10)
 }
 
-// ZoneName names TZ for people: its IANA name, or "the local time zone of
-// the computer that wrote this file" for time.Local.
+// ZoneName names TZ for people: its IANA name, or for time.Local the name
+// of the zone of the computer that wrote the file, said to be that.
 func (c Clock) ZoneName() string {
-	name := c.loc().String()
-	if name == "Local" || name == "" {
-		return "the local time zone of the computer that wrote this file"
+	loc := c.loc()
+	if loc != time.Local {
+		return loc.String()
 	}
-	return name
+	if name := exporters.LocalZoneName(); name != "" {
+		return name + " (the time zone of the computer that wrote this file)"
+	}
+	return "the time zone of the computer that wrote this file"
 }
 
 // ZoneID names TZ for data: its IANA name, or "local" for time.Local.
