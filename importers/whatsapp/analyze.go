@@ -133,7 +133,7 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 	a.shape, a.hasShape, err = sniffShape(lr)
 	f.Close()
 	if err != nil {
-		return nil, err
+		return nil, t.fail(lr.errLine(), err)
 	}
 	if !a.hasShape {
 		return a, nil
@@ -153,7 +153,7 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 			break
 		}
 		if err != nil {
-			return nil, t.fail(lr.line, err)
+			return nil, t.fail(lr.errLine(), err)
 		}
 		if lr.line&0xFFF == 0 {
 			if err := ctx.Err(); err != nil {

@@ -150,7 +150,7 @@ func (c *chatReader) line() ([]byte, error) {
 		return nil, io.EOF
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, c.t.fail(c.lr.line+1, err)
+		return nil, c.t.fail(c.lr.errLine(), err)
 	}
 	return b, err
 }

@@ -84,6 +84,17 @@ func newLineReader(r io.Reader) (*lineReader, encoding, error) {
 	return &lineReader{br: br}, enc, nil
 }
 
+// tooLong stops the reader at the line after the last one read, which is
+// longer than MaxLine, and returns the error that says so.
+func (lr *lineReader) tooLong() error {
+	lr.done = true
+	return fmt.Errorf("%w: more than %d bytes; this does not look like a WhatsApp transcript", errLineTooLong, MaxLine)
+}
+
+// errLine returns the line an error of next is about: the line after
+// the last one read.
+func (lr *lineReader) errLine() int { return lr.line + 1 }
+
 // next returns the next line without its ending, valid until the next
 // call, or io.EOF after the last line.
 func (lr *lineReader) next() ([]byte, error) {
@@ -95,7 +106,7 @@ func (lr *lineReader) next() ([]byte, error) {
 		lr.long = append(lr.long[:0], b...)
 		for errors.Is(err, bufio.ErrBufferFull) {
 			if len(lr.long) > MaxLine {
-				return nil, fmt.Errorf("line %d is longer than %d bytes: %w; this does not look like a WhatsApp transcript", lr.line+1, MaxLine, errLineTooLong)
+				return nil, lr.tooLong()
 			}
 			b, err = lr.br.ReadSlice('\n')
 			lr.long = append(lr.long, b...)
@@ -117,7 +128,8 @@ func (lr *lineReader) next() ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > MaxLine {
-		return nil, fmt.Errorf("line %d is longer than %d bytes: %w; this does not look like a WhatsApp transcript", lr.line, MaxLine, errLineTooLong)
+		lr.line--
+		return nil, lr.tooLong()
 	}
 	for len(b) > 0 && b[len(b)-1] == '\r' {
 		b = b[:len(b)-1]

@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,5 +241,40 @@ func TestUnescape(t *testing.T) {
 		for _, m := range msgs {
 			t.Errorf("message %q", m.Text)
 		}
+	}
+}
+
+// A line longer than MaxLine stops the import with an error that names the
+// file and that line, wherever the line is: the first line (seen while the
+// header shape is learned), a later line, a last line without an end, and
+// a line after the lines the header shape is learned from.
+func TestLineTooLong(t *testing.T) {
+	head := "05/01/2024, 19:02 - Dana: hi\n"
+	long := strings.Repeat("x", MaxLine+1)
+	for _, tc := range []struct {
+		name, text string
+		line       int
+	}{
+		{"first", head[:len(head)-1] + long + "\n" + head, 1},
+		{"fourth", head + head + head + long + "\n" + head, 4},
+		{"last, cut", head + head + long, 3},
+		{"just over", head + strings.Repeat("y", MaxLine+1) + "\n", 2},
+		{"after the sample", strings.Repeat(head, shapeSampleLines) + long + "\n", shapeSampleLines + 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := read(t, "WhatsApp Chat with Dana.txt", tc.text, importers.Options{})
+			var pe *importers.ParseError
+			if !errors.As(err, &pe) || !errors.Is(err, errLineTooLong) {
+				t.Fatalf("error %v, want a parse error for a line too long", err)
+			}
+			if pe.Pos.Line != tc.line || !pe.Fatal || !strings.HasSuffix(pe.Pos.File, "WhatsApp Chat with Dana.txt") {
+				t.Errorf("at %s:%d (fatal %v), want line %d", pe.Pos.File, pe.Pos.Line, pe.Fatal, tc.line)
+			}
+		})
+	}
+	// A line of exactly MaxLine bytes is still read.
+	_, msgs, err := read(t, "WhatsApp Chat with Dana.txt", head+head[:len(head)-1]+strings.Repeat("z", MaxLine-len(head)+1)+"\n", importers.Options{})
+	if err != nil || len(msgs) != 2 {
+		t.Errorf("a line of MaxLine bytes: %d messages, %v", len(msgs), err)
 	}
 }
