@@ -29,6 +29,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -49,19 +50,23 @@ func init() {
 var chatTypes = []string{"personal_chat", "bot_chat", "saved_messages", "replies", "private_group",
 	"private_supergroup", "public_supergroup", "private_channel", "public_channel"}
 
+// The marks of an export in the first KiB, wherever its writer put spaces
+// and line breaks (Telegram Desktop indents; tools that rewrite the file
+// often do not).
+var (
+	accountMark  = regexp.MustCompile(`"personal_information"\s*:|"chats"\s*:\s*\{`)
+	chatTypeMark = regexp.MustCompile(`"type"\s*:\s*"(?:` + strings.Join(chatTypes, "|") + `)"`)
+	messagesMark = regexp.MustCompile(`"messages"\s*:`)
+)
+
 // looksLikeExport scores the first KiB of a JSON document.
 func looksLikeExport(head []byte) int {
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
 	if !bytes.HasPrefix(head, []byte("{")) || bytes.Contains(head, []byte(`"chatferry"`)) {
 		return 0
 	}
-	if bytes.Contains(head, []byte(`"personal_information"`)) || bytes.Contains(head, []byte(`"chats": {`)) {
+	if accountMark.Match(head) || (chatTypeMark.Match(head) && messagesMark.Match(head)) {
 		return 90
-	}
-	for _, t := range chatTypes {
-		if bytes.Contains(head, []byte(`"type": "`+t+`"`)) && bytes.Contains(head, []byte(`"messages"`)) {
-			return 90
-		}
 	}
 	return 0
 }

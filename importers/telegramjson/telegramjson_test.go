@@ -1,12 +1,17 @@
 package telegramjson_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/importers/importertest"
 	_ "github.com/chatferry/chatferry/importers/telegramjson"
+	"github.com/chatferry/chatferry/model"
 )
 
 func TestKit(t *testing.T) {
@@ -19,6 +24,58 @@ func TestKit(t *testing.T) {
 
 func TestRejects(t *testing.T) {
 	importertest.RunRejects(t, "telegram-json", "testdata/not-json.csv", "testdata/canonical.json", "testdata/empty-object.json")
+}
+
+// An export rewritten without Telegram Desktop's indentation, or with
+// another one, is recognised and reads to the same messages.
+func TestDetectReformatted(t *testing.T) {
+	for _, in := range []string{"testdata/single/result.json", "testdata/account.json"} {
+		orig, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var compact, tabs bytes.Buffer
+		if err := json.Compact(&compact, orig); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Indent(&tabs, compact.Bytes(), "", "\t"); err != nil {
+			t.Fatal(err)
+		}
+		want := texts(importertest.Items(t, "telegram-json", in, importers.Options{}))
+		for name, b := range map[string][]byte{"compact": compact.Bytes(), "tabs": tabs.Bytes()} {
+			p := filepath.Join(t.TempDir(), "result.json")
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			src, err := importers.OpenSource(p, importers.DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := importers.Detect(src)
+			src.Close()
+			if err != nil || f.Name != "telegram-json" {
+				t.Errorf("%s, %s: detected %v, %v", in, name, f, err)
+				continue
+			}
+			if got := texts(importertest.Items(t, "telegram-json", p, importers.Options{})); !slices.Equal(got, want) {
+				t.Errorf("%s, %s: read %q, want %q", in, name, got, want)
+			}
+		}
+	}
+}
+
+// texts lists the chat titles and message texts of items.
+func texts(items []model.Item) []string {
+	var out []string
+	for _, it := range items {
+		switch v := it.(type) {
+		case *model.Chat:
+			out = append(out, "chat "+v.Title)
+		case *model.Message:
+			out = append(out, v.Text)
+		}
+	}
+	return out
 }
 
 // Every real export of the corpus imports through the whole kit.
