@@ -206,6 +206,8 @@ func (r *reader) wrap(s *stream, err error) error {
 		return r.errAt(s, syn.Offset, "%v", syn)
 	case errors.As(err, &typ):
 		return r.errAt(s, typ.Offset, "%v", typ)
+	case errors.Is(err, jsonpos.ErrTooLong):
+		return r.errAt(s, s.dec.InputOffset(), "%w", err)
 	}
 	var pe *importers.ParseError
 	if errors.As(err, &pe) {
@@ -363,7 +365,7 @@ func (r *reader) key(s *stream) (string, int64, error) {
 // skipValue reads past one value without keeping it.
 func (r *reader) skipValue(s *stream) error {
 	depth := 0
-	for {
+	for n := 1; ; n++ {
 		tok, err := s.dec.Token()
 		if err != nil {
 			return r.wrap(s, err)
@@ -378,7 +380,7 @@ func (r *reader) skipValue(s *stream) error {
 		if depth == 0 {
 			return nil
 		}
-		if depth%64 == 0 {
+		if n%256 == 0 {
 			s.lt.LineAt(s.dec.InputOffset()) // let the tracker forget
 		}
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/chatferry/chatferry/importers"
 	_ "github.com/chatferry/chatferry/importers/canonicaljson"
 	"github.com/chatferry/chatferry/importers/importertest"
+	"github.com/chatferry/chatferry/importers/internal/jsonpos"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -129,4 +132,54 @@ func FuzzImport(f *testing.F) {
 		seeds = append(seeds, b)
 	}
 	importertest.Fuzz(f, "json", "chat.json", seeds...)
+}
+
+// sortedDoc is a sorted-key document (messages before participants) of n
+// messages with texts of size bytes, one message a line.
+func sortedDoc(n, size int) string {
+	var b strings.Builder
+	b.WriteString(`{"chatferry": 1, "chats": [{"id": "c1", "kind": "direct", "messages": [` + "\n")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `{"id": "m%d", "kind": "text", "sender": "p1", "text": "%s", "time": "2024-03-01T09:16:00"}`,
+			i+1, strings.Repeat("x", size))
+	}
+	b.WriteString("\n], \"participants\": [{\"id\": \"p1\", \"name\": \"Ann\"}], \"title\": \"Ann\"}]}\n")
+	return b.String()
+}
+
+// The reader holds at most jsonpos.MaxSpan bytes of the document at once,
+// also while it looks past the messages of a sorted-key document for the
+// chat's participants; one message larger than that is an error at its
+// line.
+func TestMemoryBounded(t *testing.T) {
+	defer func(n int) { jsonpos.MaxSpan = n }(jsonpos.MaxSpan)
+	jsonpos.MaxSpan = 4 << 10
+
+	doc := sortedDoc(2000, 100) // 300 KB
+	p := filepath.Join(t.TempDir(), "sorted.json")
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items := importertest.Items(t, "json", p, importers.Options{})
+	if len(items) != 2001 {
+		t.Errorf("%d items, want 2001", len(items))
+	}
+
+	doc = sortedDoc(3, 8<<10)
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := importertest.OpenSource(t, p)
+	f, _ := importers.Lookup("json")
+	r, err := f.Open(context.Background(), src, importers.Options{TZ: time.UTC})
+	if err == nil {
+		err = importers.ReadAll(r, func(model.Item) error { return nil })
+	}
+	var pe *importers.ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, jsonpos.ErrTooLong) || !pe.Fatal || pe.Pos.Line == 0 {
+		t.Errorf("a message over the bound: %v, want a fatal parse error at a line", err)
+	}
 }

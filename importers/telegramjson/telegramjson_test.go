@@ -2,14 +2,20 @@ package telegramjson_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/importers/importertest"
+	"github.com/chatferry/chatferry/importers/internal/jsonpos"
 	_ "github.com/chatferry/chatferry/importers/telegramjson"
 	"github.com/chatferry/chatferry/model"
 )
@@ -110,4 +116,48 @@ func FuzzImport(f *testing.F) {
 		seeds = append(seeds, b)
 	}
 	importertest.Fuzz(f, "telegram-json", "result.json", seeds...)
+}
+
+// The reader holds at most jsonpos.MaxSpan bytes of the document at once,
+// also while it skips a large part it does not read (here the contacts of
+// an account export); one message larger than that is an error at its
+// line.
+func TestMemoryBounded(t *testing.T) {
+	defer func(n int) { jsonpos.MaxSpan = n }(jsonpos.MaxSpan)
+	jsonpos.MaxSpan = 4 << 10
+
+	var contacts []string
+	for i := range 2000 {
+		contacts = append(contacts, fmt.Sprintf(`{"first_name": "A%d", "phone_number": "+1555%07d"}`, i, i))
+	}
+	msg := func(id int, text string) string {
+		return fmt.Sprintf(`{"id": %d, "type": "message", "date": "2024-01-01T10:00:00", "from": "Ann", "from_id": "user1", "text": %q}`, id, text)
+	}
+	doc := `{"personal_information": {"user_id": 1, "first_name": "Me"},` + "\n" +
+		`"contacts": {"list": [` + strings.Join(contacts, ",\n") + "]},\n" +
+		`"chats": {"list": [{"name": "Ann", "type": "personal_chat", "id": 1, "messages": [` + "\n" +
+		msg(1, "hi") + ",\n" + msg(2, "ho") + "]}]}}\n"
+	p := filepath.Join(t.TempDir(), "result.json")
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(importertest.Items(t, "telegram-json", p, importers.Options{})); !slices.Equal(got, []string{"chat Ann", "hi", "ho"}) {
+		t.Errorf("read %q", got)
+	}
+
+	doc = `{"name": "Ann", "type": "personal_chat", "id": 1, "messages": [` + "\n" +
+		msg(1, "hi") + ",\n" + msg(2, strings.Repeat("x", 8<<10)) + "]}\n"
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := importertest.OpenSource(t, p)
+	f, _ := importers.Lookup("telegram-json")
+	r, err := f.Open(context.Background(), src, importers.Options{TZ: time.UTC})
+	if err == nil {
+		err = importers.ReadAll(r, func(model.Item) error { return nil })
+	}
+	var pe *importers.ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, jsonpos.ErrTooLong) || !pe.Fatal || pe.Pos.Line != 3 {
+		t.Errorf("a message over the bound: %v, want a fatal parse error at line 3", err)
+	}
 }

@@ -122,10 +122,14 @@ func (w *walker) key() (string, bool, error) {
 }
 
 // skip skips one value token by token, so that a large value never has to
-// fit in memory.
+// fit in memory: now and then it lets the line tracker forget what was
+// read.
 func (w *walker) skip() error {
 	depth := 0
-	for {
+	for n := 1; ; n++ {
+		if n%256 == 0 {
+			w.line()
+		}
 		tok, err := w.dec.Token()
 		if err != nil {
 			return err

@@ -6,8 +6,22 @@ package jsonpos
 
 import (
 	"bytes"
+	"errors"
 	"io"
 )
+
+// MaxSpan bounds the bytes a Tracker holds: those read since the last
+// offset asked about, which is where the JSON formats ask once a message.
+// No chat message comes near it (Telegram caps a message at 4,096
+// characters, WhatsApp at 65,536), so a longer span is a damaged or
+// hostile document, and reading it would take memory without end. It is a
+// variable so that tests can lower it.
+var MaxSpan = 64 << 20
+
+// ErrTooLong is the error Read returns, and Err reports, once more than
+// MaxSpan bytes were read since the last offset asked about.
+var ErrTooLong = errors.New("one value (a message, or what lies between two) is longer than the 64 MiB " +
+	"chatferry reads at once; no chat export holds one that large, so the document is damaged")
 
 // Tracker passes reads through and maps byte offsets of the stream (as
 // json.Decoder.InputOffset gives them) to line numbers. Offsets must be
@@ -26,8 +40,15 @@ func NewTracker(r io.Reader, line int) *Tracker {
 	return &Tracker{r: r, line: line}
 }
 
-// Read reads from the underlying reader and remembers the bytes.
+// Read reads from the underlying reader and remembers the bytes; it
+// fails with ErrTooLong once it holds more than MaxSpan of them.
 func (t *Tracker) Read(p []byte) (int, error) {
+	if len(t.buf) > MaxSpan {
+		if t.err == nil {
+			t.err = ErrTooLong
+		}
+		return 0, ErrTooLong
+	}
 	n, err := t.r.Read(p)
 	t.buf = append(t.buf, p[:n]...)
 	if err != nil && err != io.EOF && t.err == nil {

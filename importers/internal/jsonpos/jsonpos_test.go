@@ -55,3 +55,37 @@ func TestErr(t *testing.T) {
 		t.Errorf("truncated JSON: Decode = %v, Err = %v (want a syntax error, no read error)", err, lt.Err())
 	}
 }
+
+// A Tracker holds at most MaxSpan bytes: reading on without asking for an
+// offset fails with ErrTooLong, while asking now and then keeps it going.
+func TestMaxSpan(t *testing.T) {
+	defer func(n int) { MaxSpan = n }(MaxSpan)
+	MaxSpan = 1 << 10
+	doc := "[" + strings.Repeat(`"abcdefghijklmnopqrstuvwxyz",`, 1000) + `"z"]`
+
+	dec := json.NewDecoder(NewTracker(strings.NewReader(doc), 1))
+	var v []string
+	if err := dec.Decode(&v); !errors.Is(err, ErrTooLong) {
+		t.Errorf("one value of %d bytes: %v, want ErrTooLong", len(doc), err)
+	}
+
+	lt := NewTracker(strings.NewReader(doc), 1)
+	dec = json.NewDecoder(lt)
+	n := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("token %d: %v", n, err)
+		}
+		if _, ok := tok.(string); ok {
+			n++
+		}
+		lt.LineAt(dec.InputOffset())
+	}
+	if n != 1001 || lt.Err() != nil {
+		t.Errorf("read %d strings (Err %v), want 1001", n, lt.Err())
+	}
+}
