@@ -71,16 +71,83 @@ type mediaKey struct {
 	path string
 }
 
-// ErrNoMedia is returned by Copy for an attachment whose file the input
-// does not hold (omitted, missing, or no media root).
+// ErrNoMedia is what every *MediaError is: the input cannot give an
+// attachment's file. Exporters write such an attachment as absent and
+// report it; only errors of their own output end a conversion.
 var ErrNoMedia = errors.New("the input does not hold this file")
+
+// MediaError says why the input cannot give the media file at Path: it
+// does not hold it, the path is not a plain path inside the input, it is
+// a folder, or reading it failed. It matches ErrNoMedia and Err.
+type MediaError struct {
+	Path string
+	Err  error
+}
+
+func (e *MediaError) Error() string {
+	var why string
+	var pe *fs.PathError
+	switch {
+	case errors.Is(e.Err, fs.ErrNotExist):
+		why = "the input does not hold it"
+	case errors.Is(e.Err, fs.ErrInvalid):
+		why = "its path is not a plain path inside the input"
+	case errors.As(e.Err, &pe):
+		why = pe.Err.Error()
+	default:
+		why = e.Err.Error()
+	}
+	return fmt.Sprintf("the media file %q cannot be read from the input: %s", e.Path, why)
+}
+
+func (e *MediaError) Unwrap() []error { return []error{ErrNoMedia, e.Err} }
+
+var errFolder = errors.New("it is a folder")
+
+// OpenMedia opens the media file at name in an input's files (a chat's
+// Media). Every failure on the input's side, when opening or later when
+// reading, is a *MediaError; name is untrusted, and fsys keeps it inside
+// the input.
+func OpenMedia(fsys fs.FS, name string) (fs.File, error) {
+	switch {
+	case fsys == nil || name == "":
+		return nil, &MediaError{Path: name, Err: fs.ErrNotExist}
+	case !fs.ValidPath(name):
+		return nil, &MediaError{Path: name, Err: fs.ErrInvalid}
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, &MediaError{Path: name, Err: err}
+	}
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, &MediaError{Path: name, Err: errFolder}
+	}
+	return mediaFile{f, name}, nil
+}
+
+// mediaFile marks the read errors of a media file as the input's.
+type mediaFile struct {
+	fs.File
+	name string
+}
+
+func (m mediaFile) Read(p []byte) (int, error) {
+	n, err := m.File.Read(p)
+	if err != nil && err != io.EOF {
+		err = &MediaError{Path: m.name, Err: err}
+	}
+	return n, err
+}
 
 // Copy copies the file of attachment a of chat c into the media folder and
 // returns its path relative to Root, with forward slashes. A second call
-// for the same file returns the same path without copying again.
+// for the same file returns the same path without copying again. When the
+// input cannot give the file, the error is a *MediaError and nothing is
+// left in the folder.
 func (d *MediaDir) Copy(c *model.Chat, a *model.Attachment) (string, error) {
 	if a.Path == "" || c.Media == nil {
-		return "", ErrNoMedia
+		return "", &MediaError{Path: a.Path, Err: fs.ErrNotExist}
 	}
 	key := mediaKey{c, a.Path}
 	if rel, ok := d.copied[key]; ok {
@@ -123,19 +190,28 @@ func (d *MediaDir) unique(name string) string {
 	}
 }
 
+// copyFile copies the media file at name in fsys to dst; on failure it
+// leaves no dst behind.
 func copyFile(fsys fs.FS, name, dst string) error {
-	in, err := fsys.Open(name)
+	in, err := OpenMedia(fsys, name)
 	if err != nil {
-		return fmt.Errorf("media %s: %w", name, err)
+		return err
 	}
 	defer in.Close()
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst)
+		if errors.Is(err, ErrNoMedia) {
+			return err
+		}
 		return fmt.Errorf("media %s: %w", name, err)
 	}
-	return out.Close()
+	return nil
 }

@@ -12,7 +12,8 @@
 // golden file (a txtar listing of the output's files, rewritten with
 // `go test -update`), that the report counts every use of a feature the
 // format declares it cannot keep, that an aborted or failing export
-// leaves nothing at the destination, and, when the format can be read back,
+// leaves nothing at the destination, that media files the input cannot
+// give are reported and left out, and, when the format can be read back,
 // that reading the output gives the model that was written.
 package exportertest
 
@@ -24,9 +25,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"testing"
+	"testing/fstest"
 	"time"
 	"unicode/utf8"
 
@@ -115,6 +118,7 @@ func Run(t *testing.T, format string, cases ...Case) {
 				importertest.Golden(t, c.Golden, Listing(t, out))
 			})
 			t.Run("abort", func(t *testing.T) { checkAbort(t, f, items, c.Options) })
+			t.Run("unreadable-media", func(t *testing.T) { checkUnreadableMedia(t, f, items, c.Options) })
 			if f.Layout == exporters.FileLayout {
 				t.Run("write-error", func(t *testing.T) { checkWriteError(t, f, items, c.Options) })
 			}
@@ -216,6 +220,80 @@ func checkReport(t *testing.T, f *exporters.Format, items []model.Item, rep *exp
 			t.Errorf("report has %d × %s, want at least %d", got[k], k, n)
 		}
 	}
+}
+
+// brokenMedia is the files of an input that cannot give most of them:
+// "broken.jpg" fails after its first bytes, "album" is a folder, and
+// "ok.jpg" is the one that can be read.
+type brokenMedia struct{}
+
+// brokenBytes is what broken.jpg gives before it fails.
+const brokenBytes = "PARTIAL-BYTES-OF-A-BROKEN-FILE"
+
+func (brokenMedia) Open(name string) (fs.File, error) {
+	files := fstest.MapFS{"ok.jpg": {Data: []byte("a picture")}, "album/a.jpg": {Data: []byte("x")}}
+	if name == "broken.jpg" {
+		return &brokenFile{}, nil
+	}
+	return files.Open(name)
+}
+
+type brokenFile struct{ reads int }
+
+func (f *brokenFile) Stat() (fs.FileInfo, error) {
+	return fstest.MapFS{"broken.jpg": {Data: []byte(brokenBytes + brokenBytes)}}.Stat("broken.jpg")
+}
+func (f *brokenFile) Close() error { return nil }
+func (f *brokenFile) Read(p []byte) (int, error) {
+	if f.reads++; f.reads > 1 {
+		return 0, errors.New("injected read error")
+	}
+	return copy(p, brokenBytes), nil
+}
+
+// checkUnreadableMedia: attachments whose files the input names but
+// cannot give (not there, a path that leaves the input, a folder, a file
+// that fails half-way) do not stop the export; they are reported, and no
+// part of them is written.
+func checkUnreadableMedia(t *testing.T, f *exporters.Format, items []model.Item, opts exporters.Options) {
+	var chat *model.Chat
+	var base *model.Message
+	for _, it := range items {
+		switch v := it.(type) {
+		case *model.Chat:
+			if chat == nil {
+				chat = v
+			}
+		case *model.Message:
+			if base == nil && chat != nil && v.Sender != "" && v.Kind == model.KindText {
+				base = v
+			}
+		}
+	}
+	if base == nil {
+		t.Skip("the input has no text message to attach files to")
+	}
+	c := *chat
+	c.Media = brokenMedia{}
+	m := *base
+	m.Kind, m.Text, m.Reactions, m.ReplyTo, m.Quote = model.KindMedia, "", nil, "", nil
+	bad := []string{"nope.jpg", "../../../etc/passwd", "/etc/hosts", "album", "broken.jpg"}
+	for _, p := range append(bad, "ok.jpg") {
+		m.Attachments = append(m.Attachments, model.Attachment{Name: path.Base(p), Kind: model.MediaImage, Path: p})
+	}
+	out, rep := Write(t, f, []model.Item{&c, &m}, opts)
+	if len(rep.Losses()) == 0 && len(rep.Notes()) == 0 {
+		t.Errorf("%d files the input cannot give were not reported", len(bad))
+	}
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte(brokenBytes)) {
+			t.Errorf("%s holds part of a file that failed to read", p)
+		}
+		return nil
+	})
 }
 
 func checkAbort(t *testing.T, f *exporters.Format, items []model.Item, opts exporters.Options) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/url"
 	"path"
 	"strconv"
@@ -35,9 +34,9 @@ func (p *chatPages) attachment(a *model.Attachment, sticker bool) (attachmentVie
 		return v, nil
 	}
 	rel, err := p.w.media.Copy(p.chat, a)
-	if errors.Is(err, exporters.ErrNoMedia) || errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, exporters.ErrNoMedia) {
 		p.w.opts.Report.Drop(model.FeatureMediaFiles, 1)
-		p.w.opts.Report.Notef("html: %s: media file %s could not be found in the input", p.chat.Source, a.Path)
+		p.w.opts.Report.Notef("html: %s: %v", p.chat.Source, err)
 		v.Show, v.Note = "absent", "missing: the file could not be read from the export"
 		return v, nil
 	}

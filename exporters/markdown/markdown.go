@@ -20,7 +20,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -262,7 +261,7 @@ func (w *Writer) copyMedia(a *model.Attachment) (string, error) {
 		return rel, nil
 	case errors.Is(err, exporters.ErrNoMedia) && a.Path == "":
 		return "", nil
-	case errors.Is(err, exporters.ErrNoMedia), errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, exporters.ErrNoMedia):
 		if w.opts.Report != nil {
 			w.opts.Report.Drop(model.FeatureMediaFiles, 1)
 			if !w.noted {

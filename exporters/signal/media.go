@@ -45,7 +45,7 @@ func (w *writer) store(c *model.Chat, a *model.Attachment) (sf *storedFile, why 
 	case a.Missing || a.Path == "" || c.Media == nil:
 		return nil, "missing from the export", nil
 	}
-	in, err := c.Media.Open(a.Path)
+	in, err := exporters.OpenMedia(c.Media, a.Path)
 	if err != nil {
 		return nil, "missing from the export", nil
 	}
@@ -70,6 +70,9 @@ func (w *writer) store(c *model.Chat, a *model.Attachment) (sf *storedFile, why 
 		os.Remove(tmp.Name())
 		if errors.Is(err, backup.ErrTooLarge) {
 			return nil, fmt.Sprintf("too large for Signal (the limit is %d MiB)", MaxAttachment>>20), nil
+		}
+		if errors.Is(err, exporters.ErrNoMedia) {
+			return nil, "unreadable in the export", nil
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Path == tmp.Name() {

@@ -342,17 +342,42 @@ func TestFailedRunChangesNothing(t *testing.T) {
 		t.Errorf("an aborted run changed the folder:\n%s\nwant\n%s", after, before)
 	}
 
-	// Failing on a media file that cannot be read.
-	c = chat("New chat")
-	c.Media = brokenFS{}
-	m := msg("x", at, "a", "look")
-	m.Attachments = []model.Attachment{{Name: "b.jpg", Path: "b.jpg"}}
-	items := append(older(sampleItems(t), 100), c, msg("w", at, "a", "before"), m)
-	if _, err := tryExport(out, items, exporters.Options{}); !errors.Is(err, errBroken) {
-		t.Errorf("got %v, want the read error", err)
+}
+
+// A media file the input names but cannot give (here it fails on every
+// read) is reported and left out: the run goes on, the attachment is kept
+// without its file, and no part of the file is left behind.
+func TestUnreadableMediaIsReported(t *testing.T) {
+	requireFTS5(t)
+	at := model.Floating(2024, 5, 1, 10, 0, 0, 0, model.PrecisionMinute)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.db")
+	export(t, out, sampleItems(t), exporters.Options{})
+	for _, held := range []bool{false, true} {
+		// A chat of the archive's gets its files at once; a new one is
+		// held while its first messages are matched.
+		c := chat("Ann Example")
+		if held {
+			c = chat("New chat")
+		}
+		c.Media = brokenFS{}
+		m := msg(fmt.Sprint("x", held), at, "a", "look")
+		m.Attachments = []model.Attachment{{Name: "b.jpg", Path: "b.jpg"}}
+		rep, err := tryExport(out, []model.Item{c, msg(fmt.Sprint("w", held), at, "a", "before"), m}, exporters.Options{})
+		if err != nil {
+			t.Fatalf("held %v: %v", held, err)
+		}
+		if !hasNote(rep, `the media file "b.jpg" cannot be read from the input: injected read error`) {
+			t.Errorf("held %v: the unreadable file is not reported: %q", held, rep.Notes())
+		}
+		assertNoLeftovers(t, dir)
 	}
-	if after := listing(t, dir); after != before {
-		t.Errorf("a failed run changed the folder:\n%s\nwant\n%s", after, before)
+	db := openDB(t, out)
+	if n := count(t, db, "SELECT count(*) FROM attachments WHERE name = 'b.jpg' AND path IS NULL"); n != 2 {
+		t.Errorf("%d attachments kept without their file, want 2", n)
+	}
+	if got := strings.Join(mediaFiles(t, filepath.Join(dir, "out-media")), "\n"); strings.Contains(got, "b.jpg") {
+		t.Errorf("a part of the unreadable file was kept:\n%s", got)
 	}
 }
 
@@ -513,7 +538,7 @@ func TestHeldMessagesOutliveTheirInput(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM attachments WHERE path = 'out-media/Zip chat/a.jpg' AND name = ''"); n != 1 {
 		t.Errorf("%d attachments name the held file, want 1", n)
 	}
-	if !hasNote(rep, "lacks the media file media/b.jpg") {
+	if !hasNote(rep, `the media file "media/b.jpg" cannot be read from the input: the input does not hold it`) {
 		t.Errorf("the missing file is not reported: %q", rep.Notes())
 	}
 	assertNoLeftovers(t, dir)

@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"errors"
 	"slices"
 
+	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -65,11 +67,10 @@ func (w *Writer) hold(cs *chatState, m *model.Message) error {
 			continue
 		}
 		held, err := w.media.hold(cs.c.Media, a.Path)
-		if err != nil {
+		if errors.Is(err, exporters.ErrNoMedia) {
+			w.media.missing(err)
+		} else if err != nil {
 			return messageError(m, err)
-		}
-		if held == "" {
-			w.media.missing(a.Path)
 		}
 		a.Path = held
 	}

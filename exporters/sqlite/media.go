@@ -52,42 +52,46 @@ type stored struct {
 }
 
 // store keeps the file of attachment a, found in media, whose files go to
-// the chat's folder chatDir. It returns ok false when the input does not
-// hold the file.
+// the chat's folder chatDir. It returns ok false, and reports it, when
+// the input cannot give the file.
 func (s *mediaStore) store(media fs.FS, chatDir string, a *model.Attachment) (st stored, ok bool, err error) {
 	if a.Path == "" || media == nil {
 		return stored{}, false, nil
 	}
-	f, err := media.Open(a.Path)
-	if errors.Is(err, fs.ErrNotExist) {
-		s.missing(a.Path)
+	f, err := exporters.OpenMedia(media, a.Path)
+	if err != nil {
+		s.missing(err)
 		return stored{}, false, nil
 	}
-	if err != nil {
-		return stored{}, false, fmt.Errorf("media %s: %w", a.Path, err)
-	}
 	defer f.Close()
-	if s.embed {
-		if fi, err := f.Stat(); err == nil && fi.Size() <= maxEmbed {
-			st, err := s.embedFile(f, a.Path)
-			return st, err == nil, err
-		}
+	fi, serr := f.Stat()
+	switch {
+	case !s.embed:
+		st, err = s.copyFile(f, a, chatDir)
+	case serr == nil && fi.Size() <= maxEmbed:
+		st, err = s.embedFile(f, a.Path)
+	default:
 		s.report.Notef("sqlite: %s is larger than %d MiB and was kept in %s instead of inside the database", a.Path, maxEmbed>>20, s.dir)
+		st, err = s.copyFile(f, a, chatDir)
 	}
-	st, err = s.copyFile(f, a, chatDir)
+	if errors.Is(err, exporters.ErrNoMedia) {
+		s.missing(err)
+		return stored{}, false, nil
+	}
 	return st, err == nil, err
 }
 
-// missing reports a file the input names but does not hold.
-func (s *mediaStore) missing(name string) {
+// missing reports a file the input names but cannot give (a
+// *exporters.MediaError).
+func (s *mediaStore) missing(err error) {
 	s.report.Drop(model.FeatureMediaFiles, 1)
-	s.report.Notef("sqlite: the input lacks the media file %s; its attachment is kept without it", name)
+	s.report.Notef("sqlite: %v; its attachment is kept without it", err)
 }
 
 func (s *mediaStore) embedFile(f io.Reader, name string) (stored, error) {
 	data, err := io.ReadAll(io.LimitReader(f, maxEmbed+1))
 	if err != nil {
-		return stored{}, fmt.Errorf("media %s: %w", name, err)
+		return stored{}, err
 	}
 	if len(data) > maxEmbed {
 		return stored{}, fmt.Errorf("media %s: larger than %d MiB", name, maxEmbed>>20)
@@ -123,6 +127,9 @@ func (s *mediaStore) copyFile(f io.Reader, a *model.Attachment, chatDir string) 
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
+		if errors.Is(err, exporters.ErrNoMedia) {
+			return stored{}, err
+		}
 		return stored{}, fmt.Errorf("media %s: %w", a.Path, err)
 	}
 	sum := hex.EncodeToString(s.h.Sum(nil))
@@ -218,15 +225,12 @@ func (s *mediaStore) ensureStaging() error {
 // hold copies the file at name in media into the staging folder, for a
 // message held while its chat is decided (the input may be closed by the
 // time the message is written), and returns its path there: in a folder
-// of its own, so that it keeps its base name. It returns "" when media
-// does not have the file.
+// of its own, so that it keeps its base name. When media cannot give the
+// file, the error is a *exporters.MediaError and nothing is kept.
 func (s *mediaStore) hold(media fs.FS, name string) (string, error) {
-	f, err := media.Open(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil
-	}
+	f, err := exporters.OpenMedia(media, name)
 	if err != nil {
-		return "", fmt.Errorf("media %s: %w", name, err)
+		return "", err
 	}
 	defer f.Close()
 	if err := s.ensureStaging(); err != nil {
@@ -249,6 +253,10 @@ func (s *mediaStore) hold(media fs.FS, name string) (string, error) {
 		err = cerr
 	}
 	if err != nil {
+		os.RemoveAll(dir)
+		if errors.Is(err, exporters.ErrNoMedia) {
+			return "", err
+		}
 		return "", fmt.Errorf("media %s: %w", name, err)
 	}
 	return filepath.Base(dir) + "/" + base, nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path"
 	"strings"
 	"time"
@@ -28,22 +27,41 @@ func (z *chatZip) Attachment(c *model.Chat, m *model.Message, a *model.Attachmen
 	if name, ok := z.copied[a.Path]; ok {
 		return name, nil
 	}
-	f, err := c.Media.Open(a.Path)
-	if err != nil {
-		// Not there, or a path that leaves the input: write the
-		// attachment as left out, and say so.
+	name, err := z.copy(c, m, a)
+	if errors.Is(err, exporters.ErrNoMedia) {
+		// Not there, a path that leaves the input, or a file that
+		// failed to read: write the attachment as left out, and say so.
 		z.w.lost++
 		if z.w.opts.Report != nil {
-			z.w.opts.Report.Notef("%s: the media file %q cannot be read from the input: %v", m.Source, a.Path, cause(err))
+			z.w.opts.Report.Notef("%s: %v", m.Source, err)
 		}
 		return "", nil
 	}
-	defer f.Close()
-	name := z.unique(MediaName(whatsapptext.BaseName(a), a.MIME))
-	if err := z.store(name, f, z.timeOf(m)); err != nil {
-		return "", fmt.Errorf("media %s: %w", a.Path, err)
+	if err != nil {
+		return "", err
 	}
 	z.copied[a.Path] = name
+	return name, nil
+}
+
+// copy stores the file of a in the media spool and returns its name
+// there. A file that fails half-way is left in the spool but marked, so
+// that it never reaches the chat's zip.
+func (z *chatZip) copy(c *model.Chat, m *model.Message, a *model.Attachment) (string, error) {
+	f, err := exporters.OpenMedia(c.Media, a.Path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	name := z.unique(MediaName(whatsapptext.BaseName(a), a.MIME))
+	err = z.store(name, f, z.timeOf(m))
+	switch {
+	case errors.Is(err, exporters.ErrNoMedia):
+		z.broken[name] = true
+		return "", err
+	case err != nil:
+		return "", fmt.Errorf("media %s: %w", a.Path, err)
+	}
 	return name, nil
 }
 
@@ -145,13 +163,4 @@ func MediaName(name, mime string) string {
 
 func isASCIIAlnum(r rune) bool {
 	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))
-}
-
-// cause drops the path from a file system error, which the note names.
-func cause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

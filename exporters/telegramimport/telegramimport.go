@@ -93,6 +93,7 @@ type chatZip struct {
 	mediaZ *zip.Writer
 	taken  map[string]bool   // media names, lower case
 	copied map[string]string // chat media path -> name in the zip
+	broken map[string]bool   // spool entries whose file failed half-way
 	last   time.Time         // the last message time, for the transcript's entry
 	tz     *time.Location
 	w      *Writer
@@ -115,7 +116,7 @@ func (w *Writer) WriteChat(c *model.Chat) error {
 		return err
 	}
 	z := &chatZip{name: name, chat: c, text: text, media: media, mediaZ: zip.NewWriter(media),
-		taken: map[string]bool{}, copied: map[string]string{}, tz: w.tz(), w: w}
+		taken: map[string]bool{}, copied: map[string]string{}, broken: map[string]bool{}, tz: w.tz(), w: w}
 	z.textW = whatsapptext.NewWriter(text, z.tz, z)
 	z.textW.GuardSystemColons = true
 	z.textW.StartChat(c)
@@ -253,6 +254,9 @@ func (w *Writer) finish() (err error) {
 		return fmt.Errorf("telegram-import: reading back the media spool: %w", err)
 	}
 	for _, f := range mr.File {
+		if z.broken[f.Name] {
+			continue
+		}
 		if err := zw.Copy(f); err != nil {
 			return err
 		}

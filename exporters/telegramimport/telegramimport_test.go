@@ -326,7 +326,7 @@ func TestReport(t *testing.T) {
 	want := []string{
 		"kept partly 1 system events",
 		"kept partly 2 attachments",
-		`hostile.json:15: the media file "../../../etc/passwd" cannot be read from the input: invalid argument`,
+		`hostile.json:15: the media file "../../../etc/passwd" cannot be read from the input: its path is not a plain path inside the input`,
 		`1 system events hold ": "; an invisible U+200B was written after the colon so readers do not take them for messages`,
 		"1 messages with several attachments or contact cards were written as one record for each, as WhatsApp does",
 		`2 attachments without their files were written as "<Media omitted>", which does not name them`,

@@ -402,12 +402,15 @@ func (w *Writer) copyMedia(folder string, a *model.Attachment) (string, int64, e
 		cs.dirs[folder] = d
 	}
 	rel, err := d.Copy(cs.chat, a)
-	if err != nil {
+	if errors.Is(err, exporters.ErrNoMedia) {
 		// A file the input names but does not hold, or a path that
 		// leaves it: written as left out, and said so.
 		w.unreadable++
-		w.note("the media file %q cannot be read from the input: %v", a.Path, cause(err))
+		w.note("%v", err)
 		return notIncluded, 0, nil
+	}
+	if err != nil {
+		return "", 0, err
 	}
 	fi, err := os.Stat(filepath.Join(cs.root, filepath.FromSlash(rel)))
 	if err != nil {
@@ -439,12 +442,4 @@ func (w *Writer) contactCard(ct *model.Contact) ([]kv, error) {
 		phone = ct.Phones[0]
 	}
 	return []kv{{"contact_information", contactInfo(ct.Name, phone)}}, nil
-}
-
-func cause(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
