@@ -150,12 +150,8 @@ func TestMemoryBounded(t *testing.T) {
 	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src := importertest.OpenSource(t, p)
 	f, _ := importers.Lookup("telegram-json")
-	r, err := f.Open(context.Background(), src, importers.Options{TZ: time.UTC})
-	if err == nil {
-		err = importers.ReadAll(r, func(model.Item) error { return nil })
-	}
+	_, err := importertest.Collect(context.Background(), f, importertest.OpenSource(t, p), importers.Options{TZ: time.UTC})
 	var pe *importers.ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, jsonpos.ErrTooLong) || !pe.Fatal || pe.Pos.Line != 3 {
 		t.Errorf("a message over the bound: %v, want a fatal parse error at line 3", err)
