@@ -77,6 +77,13 @@ type Option = importers.Option
 // Values holds format option values by option name.
 type Values = importers.Values
 
+// OptionError is an option value the format cannot use, or an option
+// given without the one it needs: a mistake on the command line.
+type OptionError = importers.OptionError
+
+// OptionErrorf returns an *OptionError with the message of fmt.Errorf.
+func OptionErrorf(format string, args ...any) error { return importers.OptionErrorf(format, args...) }
+
 // Options are the settings of one export.
 type Options struct {
 	// Me names the person whose messages are their own ("outgoing").

@@ -52,6 +52,19 @@ type Option struct {
 	Bool    bool   // a flag without a value
 }
 
+// OptionError is a format option given a value the format cannot use (a
+// mistake on the command line, which the CLI answers with its usage exit
+// code), or given without the option it needs.
+type OptionError struct{ Err error }
+
+func (e *OptionError) Error() string { return e.Err.Error() }
+func (e *OptionError) Unwrap() error { return e.Err }
+
+// OptionErrorf returns an *OptionError with the message of fmt.Errorf.
+func OptionErrorf(format string, args ...any) error {
+	return &OptionError{fmt.Errorf(format, args...)}
+}
+
 // Values holds format option values by option name.
 type Values map[string]string
 

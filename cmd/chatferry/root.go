@@ -23,7 +23,7 @@ const (
 const exitCodesHelp = `Exit codes:
   0  success
   1  failure (missing file, existing output without --force, write error, interrupt)
-  2  usage error (unknown command, flag or format; the message lists the known ones)
+  2  usage error (unknown command, flag or format, or a value an option cannot take)
   3  an input is not recognised or not valid`
 
 // usageError marks a mistake on the command line.
@@ -42,10 +42,11 @@ func exitCode(err error) int {
 	var ui *importers.UnknownFormatError
 	var ue2 *exporters.UnknownFormatError
 	var pe *importers.ParseError
+	var oe *importers.OptionError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue), errors.As(err, &ui), errors.As(err, &ue2):
+	case errors.As(err, &ue), errors.As(err, &ui), errors.As(err, &ue2), errors.As(err, &oe):
 		return exitUsage
 	case errors.Is(err, importers.ErrNotRecognised), errors.As(err, &pe):
 		return exitInput

@@ -22,7 +22,7 @@ package csv
 import (
 	"bufio"
 	"errors"
-	"fmt"
+
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -88,7 +88,7 @@ func parseDelimiter(s string) (byte, error) {
 	case "tab", "\t":
 		return '\t', nil
 	}
-	return 0, fmt.Errorf(`csv: unknown delimiter %q (use ",", ";" or "tab")`, s)
+	return 0, exporters.OptionErrorf(`--delimiter %q: want ",", ";" or "tab"`, s)
 }
 
 // support: every feature has its column or is described in words in the

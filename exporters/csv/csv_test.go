@@ -3,6 +3,7 @@ package csv_test
 import (
 	"bytes"
 	stdcsv "encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -166,8 +167,9 @@ func TestDelimiterOption(t *testing.T) {
 	}
 	defer tg.Abort()
 	_, err = f.New(tg, exporters.Options{Values: exporters.Values{csv.OptionDelimiter: "|"}})
-	if err == nil || !strings.Contains(err.Error(), `unknown delimiter "|"`) {
-		t.Errorf("a bad delimiter gave %v", err)
+	var oe *exporters.OptionError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), `--delimiter "|": want`) {
+		t.Errorf("a bad delimiter gave %v, want an option error", err)
 	}
 }
 

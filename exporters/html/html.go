@@ -77,7 +77,7 @@ func newWriter(t *exporters.Target, opts exporters.Options) (exporters.Writer, e
 	if v := opts.Values.Get("page-size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("html: page-size %q is not a positive number of messages", v)
+			return nil, exporters.OptionErrorf("--page-size %q: want a positive number of messages", v)
 		}
 		pageSize = n
 	}

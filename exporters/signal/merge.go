@@ -29,11 +29,11 @@ type existing struct {
 // reads what merging needs from it.
 func (w *writer) openExisting(t *exporters.Target, dir, key string) error {
 	if key == "" {
-		return fmt.Errorf("--signal-backup needs --recovery-key (the 64 characters Signal showed when you turned on on-device backups)")
+		return exporters.OptionErrorf("--signal-backup needs --recovery-key (the 64 characters Signal showed when you turned on on-device backups)")
 	}
 	rk, err := backup.ParseRecoveryKey(key)
 	if err != nil {
-		return fmt.Errorf("--recovery-key: %w", err)
+		return exporters.OptionErrorf("--recovery-key: %w", err)
 	}
 	root, name, err := backup.FindRoot(dir)
 	if err != nil {

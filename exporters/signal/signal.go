@@ -113,12 +113,12 @@ func (w *writer) configure(t *exporters.Target) error {
 	case "as-text":
 		w.asText = true
 	default:
-		return fmt.Errorf("--unmatched %q: want stop or as-text", u)
+		return exporters.OptionErrorf("--unmatched %q: want stop or as-text", u)
 	}
 	if p := v.Get(optPhone); p != "" {
 		n, err := parseE164(p)
 		if err != nil {
-			return fmt.Errorf("--phone: %w", err)
+			return exporters.OptionErrorf("--phone: %w", err)
 		}
 		w.myPhone = n
 	}
@@ -136,7 +136,7 @@ func (w *writer) configure(t *exporters.Target) error {
 		return w.openExisting(t, dir, v.Get(optKey))
 	}
 	if v.Get(optKey) != "" {
-		return errors.New("--recovery-key is for merging: give --signal-backup DIR too (a new backup gets a new key)")
+		return exporters.OptionErrorf("--recovery-key is for merging: give --signal-backup DIR too (a new backup gets a new key)")
 	}
 	root, err := outputRoot(t.Path)
 	if err != nil {

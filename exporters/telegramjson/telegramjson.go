@@ -112,7 +112,7 @@ func New(t *exporters.Target, opts exporters.Options) (exporters.Writer, error) 
 		form = "auto"
 	case "auto", "chat", "account":
 	default:
-		return nil, fmt.Errorf("telegram-json: unknown --form %q (want auto, chat or account)", form)
+		return nil, exporters.OptionErrorf("--form %q: want auto, chat or account", form)
 	}
 	dir, err := t.CreateDir()
 	if err != nil {

@@ -197,14 +197,14 @@ func Open(ctx context.Context, src *importers.Source, o importers.Options) (impo
 	if v := o.Values.Get("date-order"); v != "" {
 		ord, ok := parseOrder(v)
 		if !ok {
-			return nil, fmt.Errorf("--date-order %q: want dmy, mdy or ymd (or myd, dym)", v)
+			return nil, importers.OptionErrorf("--date-order %q: want dmy, mdy or ymd (or myd, dym)", v)
 		}
 		opts.order = ord
 	}
 	if v := o.Values.Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 1990 || y > 2100 {
-			return nil, fmt.Errorf("--year %q: want a year such as 2014", v)
+			return nil, importers.OptionErrorf("--year %q: want a year such as 2014", v)
 		}
 		opts.year = y
 	}

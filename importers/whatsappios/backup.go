@@ -217,7 +217,7 @@ func chooseDomain(manifest *sql.DB, app, where string) (string, error) {
 			return domainBusiness, nil
 		}
 	default:
-		return "", fmt.Errorf("--app %q: want whatsapp or business", app)
+		return "", importers.OptionErrorf("--app %q: want whatsapp or business", app)
 	}
 	if len(have) == 0 {
 		return "", &importers.NotRecognisedError{Path: where,
