@@ -60,6 +60,12 @@ func (e *NotRecognisedError) Error() string {
 // Is makes errors.Is(err, ErrNotRecognised) true.
 func (e *NotRecognisedError) Is(target error) bool { return target == ErrNotRecognised }
 
+// ErrDamaged is matched by errors about an input of a known kind that is
+// damaged: a zip that cannot be read, an encrypted backup whose checksum
+// fails. Like a not recognised input, it is the input's fault, not the
+// work's.
+var ErrDamaged = errors.New("damaged")
+
 // ErrLimit is matched by errors that stop an input for exceeding a bound
 // of Limits.
 var ErrLimit = errors.New("input exceeds a safety limit")

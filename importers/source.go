@@ -175,7 +175,7 @@ func (s *Source) openStdin() error {
 func (s *Source) openZip(f io.ReaderAt, size int64) error {
 	zr, err := zip.NewReader(f, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return fmt.Errorf("%s: damaged zip archive: %w", s.Path, err)
+		return fmt.Errorf("%s: %w zip archive: %w", s.Path, ErrDamaged, err)
 	}
 	if len(zr.File) > s.limits.MaxEntries {
 		return fmt.Errorf("%s: zip has %d entries, more than the limit of %d: %w",

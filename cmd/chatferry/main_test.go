@@ -130,3 +130,24 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// A damaged input (here a zip cut short) is the input's fault: exit 3,
+// like an input that is not valid, and nothing is written.
+func TestDamagedInput(t *testing.T) {
+	dir := t.TempDir()
+	zip, err := os.ReadFile(filepath.Join(importertest.ModuleRoot(t), "testdata", "whatsapp", "WhatsApp Chat with Ann Example.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.zip")
+	if err := os.WriteFile(cut, zip[:100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, dir, "convert", cut, "--to", "json", "-o", "out.json")
+	if code != 3 || !strings.Contains(stderr, "cut.zip: damaged zip archive") {
+		t.Errorf("exit %d, stderr %q; want 3 and the zip named as damaged", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
+		t.Error("a damaged input left an output")
+	}
+}

@@ -24,8 +24,8 @@ import (
 // one of them with errors.Is.
 var (
 	ErrWrongKey  = errors.New("the key does not open this backup")
-	ErrDamaged   = errors.New("the backup file is damaged")
-	ErrNeedKey   = errors.New("an encrypted backup needs --key")
+	ErrDamaged   = fmt.Errorf("the backup file is %w", importers.ErrDamaged)
+	ErrNeedKey   = &importers.OptionError{Err: errors.New("an encrypted backup needs --key")}
 	errBadHeader = errors.New("not a WhatsApp crypt12, crypt14 or crypt15 backup")
 )
 
