@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/chatferry/chatferry/exporters/signal/internal/backup"
@@ -46,7 +47,11 @@ func (w *writer) finish() error {
 	if len(w.unmatched) > 0 {
 		var list []string
 		for _, u := range w.unmatched {
-			list = append(list, fmt.Sprintf("%s (%s in %q)", u.name, plural(u.messages, "message"), strings.Join(u.chats, `", "`)))
+			chats := make([]string, len(u.chats))
+			for i, c := range u.chats {
+				chats[i] = strconv.Quote(c)
+			}
+			list = append(list, fmt.Sprintf("%s (%s in %s)", u.name, plural(u.messages, "message"), strings.Join(chats, ", ")))
 		}
 		sort.Strings(list)
 		return &UnmatchedError{Senders: list}

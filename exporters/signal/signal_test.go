@@ -106,6 +106,23 @@ func TestUnmatchedStops(t *testing.T) {
 	}
 }
 
+// A sender without a number who wrote in several chats is listed once,
+// with every chat.
+func TestUnmatchedInSeveralChats(t *testing.T) {
+	at := model.Floating(2024, 3, 1, 9, 0, 0, 0, model.PrecisionMinute)
+	var items []model.Item
+	for _, title := range []string{"Chess club", "Book club"} {
+		items = append(items,
+			&model.Chat{ID: model.ChatID(title), Title: title, Kind: model.Group, Format: "test", TimePrecision: model.PrecisionMinute,
+				Participants: []model.Participant{{ID: "z", Name: "Zed"}}},
+			&model.Message{ID: "m1", Time: at, Sender: "z", Kind: model.KindText, Text: "hi"})
+	}
+	_, _, err := export(t, filepath.Join(t.TempDir(), "SignalBackups"), items, nil)
+	if !isUnmatched(err) || !strings.Contains(err.Error(), `Zed (2 messages in "Chess club", "Book club")`) {
+		t.Errorf("got %v, want Zed listed once with both chats", err)
+	}
+}
+
 // A contacts file gives numbers to people the export names only.
 func TestContactsFile(t *testing.T) {
 	dir := t.TempDir()
