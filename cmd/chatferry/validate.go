@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 
 	"github.com/spf13/cobra"
 
@@ -54,14 +55,23 @@ func runValidate(ctx context.Context, o validateOptions, s streams) error {
 		}
 		fmt.Fprintf(s.Out, "%s: %s\n", pos, msg)
 	}
+	// The chat's message ids are remembered by a 64-bit hash, eight bytes
+	// each, so that a long chat is checked in little memory; a reply is
+	// kept for the end of its chat only when its message has not come yet.
+	seed := maphash.MakeSeed()
+	hash := func(id model.MessageID) uint64 { return maphash.String(seed, string(id)) }
+	type reply struct {
+		id, to model.MessageID
+		pos    model.Pos
+	}
 	var chat *model.Chat
-	var ids map[model.MessageID]bool
-	var replies []*model.Message
+	var ids map[uint64]struct{}
+	var later []reply
 	var warnings []string
 	endChat := func() {
-		for _, m := range replies {
-			if !ids[m.ReplyTo] {
-				report(m.Source, "message %s replies to %s, which is not in the chat", m.ID, m.ReplyTo)
+		for _, r := range later {
+			if _, ok := ids[hash(r.to)]; !ok {
+				report(r.pos, "message %s replies to %s, which is not in the chat", r.id, r.to)
 			}
 		}
 	}
@@ -71,7 +81,7 @@ func runValidate(ctx context.Context, o validateOptions, s streams) error {
 			if chat != nil {
 				endChat()
 			}
-			chat, ids, replies = v, map[model.MessageID]bool{}, nil
+			chat, ids, later = v, map[uint64]struct{}{}, nil
 			if err := v.Check(); err != nil {
 				report(model.Pos{}, "%v", err)
 			}
@@ -82,12 +92,15 @@ func runValidate(ctx context.Context, o validateOptions, s streams) error {
 			if err := v.Check(chat); err != nil {
 				report(v.Source, "%v", err)
 			}
-			if ids[v.ID] {
+			h := hash(v.ID)
+			if _, ok := ids[h]; ok {
 				report(v.Source, "message id %s appears twice in chat %s", v.ID, chat.ID)
 			}
-			ids[v.ID] = true
+			ids[h] = struct{}{}
 			if v.ReplyTo != "" {
-				replies = append(replies, v)
+				if _, ok := ids[hash(v.ReplyTo)]; !ok {
+					later = append(later, reply{v.ID, v.ReplyTo, v.Source})
+				}
 			}
 		}
 	}, func(err error) {
