@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"os"
@@ -149,5 +150,34 @@ func TestDamagedInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
 		t.Error("a damaged input left an output")
+	}
+}
+
+// An input over a safety limit (here a zip whose entries claim to unpack to
+// more than 64 GiB, a zip bomb's shape) is refused as the input's fault:
+// exit 3, nothing written.
+func TestInputOverLimit(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "WhatsApp Chat with Bomb.txt", Method: zip.Store,
+		CompressedSize64: 1, UncompressedSize64: 65 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("x"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bomb := filepath.Join(dir, "bomb.zip")
+	if err := os.WriteFile(bomb, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, dir, "convert", bomb, "--to", "json", "-o", "out.json")
+	if code != 3 || !strings.Contains(stderr, "unpacks to more than the limit") {
+		t.Errorf("exit %d, stderr %q; want 3 and the limit named", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
+		t.Error("an input over a limit left an output")
 	}
 }
