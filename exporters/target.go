@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/chatferry/chatferry/importers"
 )
 
 // ErrExists is matched by the error for a destination that exists when
@@ -91,7 +93,7 @@ func removeStale(path string) []string {
 			continue
 		}
 		pid, err := strconv.Atoi(parts[1])
-		if err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+		if err != nil || pid <= 0 || pid == os.Getpid() || importers.ProcessAlive(pid) {
 			continue
 		}
 		if os.RemoveAll(m) == nil {

@@ -138,11 +138,11 @@ func (s *Source) openFile(p string, size int64) error {
 }
 
 // openStdin spools standard input into a file named "stdin" in a private
-// temporary folder of its own: the folder is the source's FS, so a
-// transcript's attachment names find nothing else on the machine, and the
-// spool's random name never becomes a chat title.
+// temporary folder of its own (see TempDir): the folder is the source's
+// FS, so a transcript's attachment names find nothing else on the
+// machine, and the spool's random name never becomes a chat title.
 func (s *Source) openStdin() error {
-	dir, err := os.MkdirTemp("", "chatferry-stdin-*")
+	dir, err := TempDir("stdin")
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -310,6 +311,71 @@ func TestCorpus(t *testing.T) {
 
 // An aborted export leaves no trace: no new backup folder, no staging
 // snapshot, no new attachment files in the shared store.
+// What a run killed while writing left behind goes with the next run: a
+// snapshot being merged into an existing folder, and a new folder not yet
+// in place. What a running process is writing stays.
+func TestKilledRunLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "SignalBackups")
+	ann, group := split(t)
+	key := mustExport(t, root, ann, asText)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead, alive := cmd.Process.Pid, os.Getppid()
+	staleSnap := filepath.Join(root, fmt.Sprintf("signal-backup-2020-01-01-00-00-00-tmp-%d", dead))
+	liveSnap := filepath.Join(root, fmt.Sprintf("signal-backup-2020-01-01-00-00-01-tmp-%d", alive))
+	staleRoot := filepath.Join(dir, fmt.Sprintf(".Other.chatferry-tmp-%d-123", dead))
+	for _, d := range []string{staleSnap, liveSnap, staleRoot} {
+		if err := os.MkdirAll(filepath.Join(d, "files"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(1100 * time.Millisecond) // a new snapshot name
+	if _, _, err := export(t, root, group, exporters.Values{optBackup: root, optKey: key, optUnmatched: "as-text"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := export(t, filepath.Join(dir, "Other"), group, exporters.Values{optUnmatched: "as-text"}); err != nil {
+		t.Fatal(err)
+	}
+	for d, gone := range map[string]bool{staleSnap: true, staleRoot: true, liveSnap: false} {
+		if _, err := os.Stat(d); (err != nil) != gone {
+			t.Errorf("%s: removed %v, want %v", filepath.Base(d), err != nil, gone)
+		}
+	}
+	if snaps, _ := backup.Snapshots(root); len(snaps) != 2 {
+		t.Errorf("snapshots %v, want the first and the merged one", snaps)
+	}
+
+	// While a run writes, its folders carry its process id, for the next
+	// run to tell whether it still runs.
+	for _, c := range []struct {
+		dest    string
+		values  exporters.Values
+		staging string
+	}{
+		{filepath.Join(dir, "Third"), exporters.Values{optUnmatched: "as-text"}, filepath.Join(dir, ".Third.chatferry-tmp-%d-*")},
+		{root, exporters.Values{optBackup: root, optKey: key, optUnmatched: "as-text"}, filepath.Join(root, "signal-backup-*-tmp-%d")},
+	} {
+		tg, err := exporters.NewTarget(c.dest, exporters.InPlaceLayout, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := New(tg, exporters.Options{Me: "Ben Sample", TZ: berlin, Values: c.values, Report: &exporters.Report{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := exportertest.WriteItems(w, group); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ := filepath.Glob(fmt.Sprintf(c.staging, os.Getpid())); len(m) != 1 {
+			t.Errorf("while writing to %s: %v match %s", c.dest, m, c.staging)
+		}
+		w.Abort()
+	}
+}
+
 func TestAbort(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "SignalBackups")

@@ -25,11 +25,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/signal/internal/backup"
+	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -188,8 +190,8 @@ func isBackupRoot(p string) bool {
 
 // stage creates the folders the snapshot is written in: a hidden folder
 // next to a SignalBackups folder that does not exist yet (renamed to it at
-// the end), or a "-tmp" snapshot folder inside an existing one (its new
-// media moved into files/ and the folder renamed at the end).
+// the end), or a "-tmp-PID" snapshot folder inside an existing one (its
+// new media moved into files/ and the folder renamed at the end).
 func (w *writer) stage() error {
 	w.snapName = backup.SnapshotName(w.now)
 	if w.existing != nil && w.snapName <= w.existing.name {
@@ -200,7 +202,9 @@ func (w *writer) stage() error {
 		w.snapName = backup.SnapshotName(t.Add(time.Second))
 	}
 	if _, err := os.Stat(w.root); errors.Is(err, os.ErrNotExist) {
-		dir, err := os.MkdirTemp(filepath.Dir(w.root), "."+filepath.Base(w.root)+".chatferry-tmp-")
+		// Named as exporters.Target names its temporary outputs, so that
+		// the next run removes it if this one is killed.
+		dir, err := os.MkdirTemp(filepath.Dir(w.root), fmt.Sprintf(".%s.chatferry-tmp-%d-*", filepath.Base(w.root), os.Getpid()))
 		if err != nil {
 			return err
 		}
@@ -215,7 +219,8 @@ func (w *writer) stage() error {
 			t, _ := time.Parse("2006-01-02-15-04-05", strings.TrimPrefix(w.snapName, backup.SnapshotPrefix))
 			w.snapName = backup.SnapshotName(t.Add(time.Second))
 		}
-		w.snapDir = filepath.Join(w.root, w.snapName+"-tmp")
+		removeStaleStaging(w.root)
+		w.snapDir = filepath.Join(w.root, fmt.Sprintf("%s%s%d", w.snapName, stagingMark, os.Getpid()))
 		w.mediaRoot = filepath.Join(w.snapDir, ".new-media")
 	}
 	if err := os.MkdirAll(w.snapDir, 0o755); err != nil {
@@ -229,7 +234,7 @@ func (w *writer) stage() error {
 		return err
 	}
 	w.filesList = f
-	sd, err := os.MkdirTemp("", "chatferry-signal-sort-")
+	sd, err := importers.TempDir("signalsort")
 	if err != nil {
 		return err
 	}
@@ -241,4 +246,27 @@ func (w *writer) addFile(mediaName string) error {
 	w.fileNames = backup.AppendFilesEntry(w.fileNames[:0], mediaName)
 	_, err := w.filesList.Write(w.fileNames)
 	return err
+}
+
+// stagingMark, followed by the writer's process id, ends the name of a
+// snapshot being written into an existing SignalBackups folder.
+const stagingMark = "-tmp-"
+
+// removeStaleStaging removes from root the snapshot folders that runs
+// killed while merging into it left behind: those whose process no longer
+// runs. Signal does not take them for snapshots, but they hold a copy of
+// chats.
+func removeStaleStaging(root string) {
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		i := strings.LastIndex(e.Name(), stagingMark)
+		if !e.IsDir() || i < 0 || !backup.IsSnapshotName(e.Name()[:i]) {
+			continue
+		}
+		pid, err := strconv.Atoi(e.Name()[i+len(stagingMark):])
+		if err != nil || pid <= 0 || pid == os.Getpid() || importers.ProcessAlive(pid) {
+			continue
+		}
+		os.RemoveAll(filepath.Join(root, e.Name()))
+	}
 }

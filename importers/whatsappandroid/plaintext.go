@@ -1,38 +1,39 @@
 package whatsappandroid
 
 import (
-	"errors"
-	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
+
+	"github.com/chatferry/chatferry/importers"
 )
 
-// tempPattern names chatferry's temporary databases in os.TempDir.
-const tempPattern = "chatferry-msgstore-*.db"
-
 // plaintext is a private temporary copy of a database: a decrypted
-// backup, or a database that is not a file on disk. It is created with
-// mode 0600 in os.TempDir and removed on every path out of the reader.
-// Where the system allows it, it is unlinked as soon as SQLite has it
-// open, so that not even a crash leaves it behind.
+// backup, a database that is not a file on disk, or one that comes with
+// its write-ahead log. It is created with mode 0600 in a private folder of
+// its own (importers.TempDir), which is removed on every path out of the
+// reader. Where the system allows it, the folder goes as soon as SQLite
+// has the file open, so that not even a crash leaves it behind; a crash
+// before that leaves it for the next run to remove.
 type plaintext struct {
 	f              *os.File
+	dir            string
 	path           string
-	extra          []string // files SQLite makes beside it
-	keepUntilClose bool     // SQLite opens companions by name later
+	keepUntilClose bool // SQLite opens companions by name later
 }
 
 func newPlaintext() (*plaintext, error) {
-	f, err := os.CreateTemp("", tempPattern)
+	dir, err := importers.TempDir("msgstore")
 	if err != nil {
 		return nil, err
 	}
-	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		f.Close()
-		os.Remove(f.Name())
+	path := filepath.Join(dir, "msgstore.db")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
-	return &plaintext{f: f, path: f.Name()}, nil
+	return &plaintext{f: f, dir: dir, path: path}, nil
 }
 
 // finish closes the file for writing and returns its path.
@@ -42,19 +43,19 @@ func (p *plaintext) finish() (string, error) {
 	return p.path, err
 }
 
-// unlink removes the file's name while SQLite keeps it open. Windows does
-// not allow that; there the file goes at Close.
+// unlink removes the file's folder while SQLite keeps the file open.
+// Windows does not allow that; there the folder goes at Close.
 func (p *plaintext) unlink() {
 	if p == nil || p.keepUntilClose || runtime.GOOS == "windows" {
 		return
 	}
-	if os.Remove(p.path) == nil {
-		p.path = ""
+	if os.RemoveAll(p.dir) == nil {
+		p.dir, p.path = "", ""
 	}
 }
 
-// remove deletes the file and its companions; it is safe to call twice
-// and on nil.
+// remove deletes the file and everything beside it; it is safe to call
+// twice and on nil.
 func (p *plaintext) remove() error {
 	if p == nil {
 		return nil
@@ -63,15 +64,10 @@ func (p *plaintext) remove() error {
 		p.f.Close()
 		p.f = nil
 	}
-	var first error
-	for _, name := range append([]string{p.path}, p.extra...) {
-		if name == "" {
-			continue
-		}
-		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) && first == nil {
-			first = err
-		}
+	var err error
+	if p.dir != "" {
+		err = os.RemoveAll(p.dir)
 	}
-	p.path, p.extra = "", nil
-	return first
+	p.dir, p.path = "", ""
+	return err
 }

@@ -365,7 +365,6 @@ func (r *reader) copyWithLog(dbPath string) (string, error) {
 				in.Close()
 				return "", err
 			}
-			r.plain.extra = append(r.plain.extra, r.plain.path+suffix, r.plain.path+"-shm")
 		}
 		_, err = io.Copy(out, ctxReader{r.ctx, in})
 		in.Close()

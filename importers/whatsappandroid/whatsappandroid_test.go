@@ -435,10 +435,11 @@ func TestWriteAheadLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	copies, _ := filepath.Glob(filepath.Join(tmp, "chatferry-msgstore-*"))
-	for _, c := range copies {
+	copies, _ := filepath.Glob(filepath.Join(tmp, "chatferry-msgstore-*", "*"))
+	folders, _ := filepath.Glob(filepath.Join(tmp, "chatferry-msgstore-*"))
+	for _, c := range append(copies, folders...) {
 		if fi, err := os.Stat(c); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-			t.Errorf("%s has mode %v, want 0600", c, fi.Mode().Perm())
+			t.Errorf("%s has mode %v, want it private to its owner", c, fi.Mode().Perm())
 		}
 	}
 	if len(copies) == 0 {

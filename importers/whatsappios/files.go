@@ -84,7 +84,7 @@ func tempDir(loc *located) (string, error) {
 	if loc.tmp != "" {
 		return loc.tmp, nil
 	}
-	dir, err := os.MkdirTemp("", "chatferry-ios-*")
+	dir, err := importers.TempDir("ios")
 	if err != nil {
 		return "", err
 	}

@@ -1,14 +1,14 @@
 //go:build unix
 
-package exporters
+package importers
 
 import (
 	"errors"
 	"syscall"
 )
 
-// processAlive reports whether a process with this id exists.
-func processAlive(pid int) bool {
+// ProcessAlive reports whether a process with this id exists.
+func ProcessAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }

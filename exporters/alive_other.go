@@ -1,7 +1,0 @@
-//go:build !unix
-
-package exporters
-
-// processAlive cannot tell on this system, so it says yes: a leftover is
-// then kept rather than risk removing the work of a running process.
-func processAlive(int) bool { return true }

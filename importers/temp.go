@@ -1,0 +1,51 @@
+package importers
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// tempPrefix starts the names of chatferry's private temporary folders.
+const tempPrefix = "chatferry-"
+
+// TempDir creates a private folder (mode 0700) in os.TempDir for an
+// input's working copies: standard input, a decrypted backup, a database
+// with its write-ahead log. The caller removes it when done. Its name,
+// chatferry-KIND-PID-RANDOM, lets a later run remove it when this process
+// was killed before it could: such copies hold someone's chats, and must
+// not outlive a crash for long. kind is a word without dashes.
+func TempDir(kind string) (string, error) {
+	staleOnce.Do(func() { removeStaleTemp(os.TempDir()) })
+	return os.MkdirTemp("", fmt.Sprintf("%s%s-%d-*", tempPrefix, kind, os.Getpid()))
+}
+
+var staleOnce sync.Once
+
+// removeStaleTemp removes from dir the temporary folders of chatferry
+// processes that no longer run, and returns their names. A folder whose
+// process cannot be told dead is kept.
+func removeStaleTemp(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var removed []string
+	for _, e := range entries {
+		parts := strings.Split(strings.TrimPrefix(e.Name(), tempPrefix), "-")
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), tempPrefix) || len(parts) != 3 {
+			continue
+		}
+		pid, err := strconv.Atoi(parts[1])
+		if err != nil || pid <= 0 || pid == os.Getpid() || ProcessAlive(pid) {
+			continue
+		}
+		if os.RemoveAll(filepath.Join(dir, e.Name())) == nil {
+			removed = append(removed, e.Name())
+		}
+	}
+	return removed
+}
