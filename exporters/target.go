@@ -92,8 +92,7 @@ func removeStale(path string) []string {
 		if len(parts) != 3 || (parts[0] != "tmp" && parts[0] != "old") {
 			continue
 		}
-		pid, err := strconv.Atoi(parts[1])
-		if err != nil || pid <= 0 || pid == os.Getpid() || importers.ProcessAlive(pid) {
+		if !importers.DeadOwner(parts[1]) {
 			continue
 		}
 		if os.RemoveAll(m) == nil {

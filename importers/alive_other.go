@@ -2,6 +2,6 @@
 
 package importers
 
-// ProcessAlive cannot tell on this system, so it says yes: a leftover is
+// processAlive cannot tell on this system, so it says yes: a leftover is
 // then kept rather than risk removing the work of a running process.
-func ProcessAlive(int) bool { return true }
+func processAlive(int) bool { return true }

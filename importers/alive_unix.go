@@ -7,8 +7,8 @@ import (
 	"syscall"
 )
 
-// ProcessAlive reports whether a process with this id exists.
-func ProcessAlive(pid int) bool {
+// processAlive reports whether a process with this id exists.
+func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }

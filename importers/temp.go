@@ -39,8 +39,7 @@ func removeStaleTemp(dir string) []string {
 		if !e.IsDir() || !strings.HasPrefix(e.Name(), tempPrefix) || len(parts) != 3 {
 			continue
 		}
-		pid, err := strconv.Atoi(parts[1])
-		if err != nil || pid <= 0 || pid == os.Getpid() || ProcessAlive(pid) {
+		if !DeadOwner(parts[1]) {
 			continue
 		}
 		if os.RemoveAll(filepath.Join(dir, e.Name())) == nil {
@@ -48,4 +47,13 @@ func removeStaleTemp(dir string) []string {
 		}
 	}
 	return removed
+}
+
+// DeadOwner reports whether pid, a process id as written in the name of a
+// temporary file or folder, names another process that no longer runs, so
+// that what it left behind can go. Anything else (this process, a running
+// one, one that cannot be told dead, a malformed id) keeps it.
+func DeadOwner(pid string) bool {
+	n, err := strconv.Atoi(pid)
+	return err == nil && n > 0 && n != os.Getpid() && !processAlive(n)
 }

@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -263,8 +262,7 @@ func removeStaleStaging(root string) {
 		if !e.IsDir() || i < 0 || !backup.IsSnapshotName(e.Name()[:i]) {
 			continue
 		}
-		pid, err := strconv.Atoi(e.Name()[i+len(stagingMark):])
-		if err != nil || pid <= 0 || pid == os.Getpid() || importers.ProcessAlive(pid) {
+		if !importers.DeadOwner(e.Name()[i+len(stagingMark):]) {
 			continue
 		}
 		os.RemoveAll(filepath.Join(root, e.Name()))
