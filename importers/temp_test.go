@@ -25,7 +25,7 @@ func deadPID(t *testing.T) int {
 // next run; those of running processes, and anything else, are kept.
 func TestRemoveStaleTemp(t *testing.T) {
 	if runtime.GOOS == "windows" {
-		t.Skip("ProcessAlive cannot tell on this system, so nothing is removed")
+		t.Skip("processAlive cannot tell on this system, so nothing is removed")
 	}
 	dir := t.TempDir()
 	dead := deadPID(t)
