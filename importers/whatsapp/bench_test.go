@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -204,4 +205,65 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(st.bytes)*float64(b.N)/(importertest.CPUTime()-cpu0).Seconds()/1e6, "MB/cpu-s")
+}
+
+// BenchmarkFloor measures what no reader of the generated export into the
+// canonical JSON can avoid, with nothing parsed: "lines" reads every line;
+// "lines-to-json" also writes each line as the text of one message (one
+// message value reused, its id and time fixed) with the canonical JSON
+// writer. It bounds from above what BenchmarkImportToJSON can reach here.
+func BenchmarkFloor(b *testing.B) {
+	path, st := generated(b, int64(*benchSize)<<20, false)
+	for _, write := range []bool{false, true} {
+		name := "lines"
+		if write {
+			name = "lines-to-json"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(st.bytes)
+			for i := 0; i < b.N; i++ {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				br := bufio.NewReaderSize(f, 64<<10)
+				jw := exportjson.NewWriter(io.Discard)
+				chat := &model.Chat{ID: "c1", Title: "Generated", Kind: model.Group, Format: Name, TimePrecision: model.PrecisionMinute}
+				if write {
+					if err := jw.WriteChat(chat); err != nil {
+						b.Fatal(err)
+					}
+				}
+				m := &model.Message{ID: "m1", Kind: model.KindText, Time: model.Floating(2024, 3, 1, 9, 16, 0, 0, model.PrecisionMinute)}
+				lines := 0
+				for {
+					line, err := br.ReadSlice('\n')
+					if len(line) > 0 {
+						lines++
+						if write {
+							m.Text = string(line[:len(line)-1])
+							if err := jw.WriteMessage(m); err != nil {
+								b.Fatal(err)
+							}
+						}
+					}
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				if write {
+					if err := jw.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				f.Close()
+				if lines < st.records {
+					b.Fatalf("%d lines, fewer than the %d messages", lines, st.records)
+				}
+			}
+		})
+	}
 }
