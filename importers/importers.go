@@ -20,6 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -165,9 +167,15 @@ func Detect(src *Source) (*Format, error) {
 	case 1:
 		return best[0], nil
 	case 0:
-		return nil, &NotRecognisedError{Path: src.Path,
-			Reason: "it is none of the input formats (" + strings.Join(Names(), ", ") +
-				"); `chatferry formats` says what each reads, and --from FORMAT says why this file is not that one"}
+		reason := "it is none of the input formats (" + strings.Join(Names(), ", ") +
+			"); `chatferry formats` says what each reads, and --from FORMAT says why this file is not that one"
+		if n := zipsInside(p); n > 0 {
+			// A folder of exports, as a user gathers them: each zip is an
+			// input of its own.
+			reason = fmt.Sprintf("a folder is read as one export, and this one holds %d zip files instead; "+
+				"give the zips themselves as inputs (%s)", n, filepath.Join(src.Path, "*.zip"))
+		}
+		return nil, &NotRecognisedError{Path: src.Path, Reason: reason}
 	}
 	var names []string
 	for _, f := range best {
@@ -175,6 +183,20 @@ func Detect(src *Source) (*Format, error) {
 	}
 	return nil, &NotRecognisedError{Path: src.Path,
 		Reason: "it could be " + strings.Join(names, " or ") + "; choose one with --from"}
+}
+
+// zipsInside counts the zip files at the top of a folder's probe.
+func zipsInside(p *Probe) int {
+	if p.Kind != Folder {
+		return 0
+	}
+	n := 0
+	for _, e := range p.Entries {
+		if !strings.Contains(e, "/") && strings.EqualFold(path.Ext(e), ".zip") {
+			n++
+		}
+	}
+	return n
 }
 
 // ReadAll drains r, calling fn for every item; it stops at the first error

@@ -177,6 +177,19 @@ func TestDetect(t *testing.T) {
 		!strings.Contains(err.Error(), "chatferry formats") || !strings.Contains(err.Error(), "--from") {
 		t.Errorf("no format: %v, want the formats listed and where to learn what each reads", err)
 	}
+	// A folder of export zips: each zip is an input of its own.
+	zips := filepath.Join(dir, "exports")
+	os.Mkdir(zips, 0o755)
+	for _, n := range []string{"a.zip", "B.ZIP", "notes.md"} {
+		os.WriteFile(filepath.Join(zips, n), []byte("x"), 0o644)
+	}
+	folder, _ := importers.OpenSource(zips, importers.DefaultLimits)
+	defer folder.Close()
+	_, err = importers.Detect(folder)
+	if !errors.Is(err, importers.ErrNotRecognised) || !strings.Contains(err.Error(), "holds 2 zip files") ||
+		!strings.Contains(err.Error(), filepath.Join(zips, "*.zip")) {
+		t.Errorf("a folder of zips: %v, want the zips counted and given as inputs", err)
+	}
 	defer func() {
 		if recover() == nil {
 			t.Error("registering a name twice did not panic")
