@@ -65,9 +65,14 @@ func NewTarget(path string, layout Layout, force bool, stdout io.Writer) (*Targe
 		}
 		return t, nil
 	}
-	if layout != InPlaceLayout && !force {
-		if _, err := os.Lstat(path); err == nil {
-			return nil, &ExistsError{Path: path}
+	if layout != InPlaceLayout {
+		if fi, err := os.Lstat(path); err == nil {
+			if !force {
+				return nil, &ExistsError{Path: path}
+			}
+			if err := replaceable(path, fi, layout); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if dir := filepath.Dir(path); dir != "." {
@@ -77,6 +82,40 @@ func NewTarget(path string, layout Layout, force bool, stdout io.Writer) (*Targe
 	}
 	t.Cleaned = removeStale(path)
 	return t, nil
+}
+
+// Marker names the file every folder output holds, so that --force can
+// tell chatferry's own output, which it may replace, from any other folder.
+const Marker = ".chatferry"
+
+// markerText is what the marker file says to a person who opens it.
+const markerText = "This folder was written by chatferry. `chatferry convert --force` may replace it as a whole.\n"
+
+// replaceable says why --force may not replace what is at path, or nil:
+// it replaces a file with a file, and a folder only with a folder, and
+// only when the folder is empty or chatferry wrote it (it holds Marker).
+// So that a mistyped -o never removes a folder of the user's own.
+func replaceable(path string, fi fs.FileInfo, layout Layout) error {
+	switch {
+	case layout == FileLayout && fi.IsDir():
+		return fmt.Errorf("%s is a folder, and this output is a file; give -o a file name", path)
+	case layout == FolderLayout && !fi.IsDir():
+		return fmt.Errorf("%s is a file, and this output is a folder; give -o another name", path)
+	case layout == FileLayout:
+		return nil
+	}
+	if _, err := os.Lstat(filepath.Join(path, Marker)); err == nil {
+		return nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%s is a folder chatferry did not write (it has no %s file), so --force does not replace it; "+
+			"remove it yourself or give -o another name", path, Marker)
+	}
+	return nil
 }
 
 // removeStale removes the temporary outputs that runs writing to path
@@ -168,6 +207,11 @@ func (t *Target) CreateDir() (string, error) {
 	return name, nil
 }
 
+// mark writes Marker into a finished folder output.
+func (t *Target) mark() error {
+	return os.WriteFile(filepath.Join(t.tmp, Marker), []byte(markerText), 0o644)
+}
+
 // Commit moves the finished output into place. An existing destination
 // is replaced only with Force.
 func (t *Target) Commit() error {
@@ -190,6 +234,9 @@ func (t *Target) Commit() error {
 			os.Remove(t.tmp)
 			return err
 		}
+	} else if err := t.mark(); err != nil {
+		t.removeTemp()
+		return err
 	}
 	fi, err := os.Lstat(t.Path)
 	switch {
@@ -201,7 +248,12 @@ func (t *Target) Commit() error {
 	case !t.Force:
 		t.removeTemp()
 		return &ExistsError{Path: t.Path}
-	case !fi.IsDir():
+	}
+	if err := replaceable(t.Path, fi, t.layout); err != nil {
+		t.removeTemp()
+		return err
+	}
+	if !fi.IsDir() {
 		return t.rename() // rename replaces a file atomically
 	}
 	old := t.tempName("old")

@@ -58,6 +58,7 @@ func TestTargetFolderForce(t *testing.T) {
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "archive")
 	os.MkdirAll(filepath.Join(dest, "old"), 0o755)
+	os.WriteFile(filepath.Join(dest, exporters.Marker), nil, 0o644) // an earlier output
 	tg, err := exporters.NewTarget(dest, exporters.FolderLayout, true, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -176,5 +177,64 @@ func TestStaleTemporaryOutputsAreRemoved(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("%s was removed", p)
 		}
+	}
+}
+
+// --force replaces a file with a file, and a folder with a folder only
+// when it is empty or chatferry wrote it: a folder of the user's own, or a
+// folder named where a file goes, is never removed.
+func TestForceReplacesOnlyOutputs(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "Documents")
+	os.MkdirAll(mine, 0o755)
+	os.WriteFile(filepath.Join(mine, "thesis.odt"), []byte("years of work"), 0o644)
+	file := filepath.Join(dir, "notes.txt")
+	os.WriteFile(file, []byte("notes"), 0o644)
+	for _, c := range []struct {
+		path   string
+		layout exporters.Layout
+		says   string
+	}{
+		{mine, exporters.FolderLayout, "chatferry did not write"},
+		{mine, exporters.FileLayout, "is a folder, and this output is a file"},
+		{file, exporters.FolderLayout, "is a file, and this output is a folder"},
+	} {
+		if _, err := exporters.NewTarget(c.path, c.layout, true, nil); err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s as layout %v: %v, want it refused saying %q", c.path, c.layout, err, c.says)
+		}
+	}
+	// Refused at Commit too, should the folder appear during the run.
+	late := filepath.Join(dir, "late")
+	tg, err := exporters.NewTarget(late, exporters.FolderLayout, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, _ := tg.CreateDir()
+	os.WriteFile(filepath.Join(tmp, "index.html"), []byte("hi"), 0o644)
+	os.MkdirAll(filepath.Join(late, "photos"), 0o755)
+	if err := tg.Commit(); err == nil {
+		t.Error("a folder that appeared during the run was replaced")
+	}
+	if _, err := os.Stat(filepath.Join(late, "photos")); err != nil {
+		t.Error("the folder that appeared during the run was touched")
+	}
+	if b, _ := os.ReadFile(filepath.Join(mine, "thesis.odt")); string(b) != "years of work" {
+		t.Error("a folder of the user's own was changed")
+	}
+	// An empty folder is replaced, and the output is marked.
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	tg, err = exporters.NewTarget(empty, exporters.FolderLayout, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tg.CreateDir(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(empty, exporters.Marker)); err != nil {
+		t.Error("a folder output is not marked as chatferry's")
 	}
 }

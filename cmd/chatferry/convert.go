@@ -36,14 +36,17 @@ func newConvertCommand(s streams) *cobra.Command {
 detects its format unless --from names it, and writes it with --to.
 
 Each input gets its own output, named after the input (in the current folder, or
-in the folder -o names when there are several inputs), unless the output format
-merges every input into one output (sqlite, html, signal). "-o -" writes to
+in the folder -o names when there are several inputs or when the output is a
+file), unless the output format merges every input into one output (sqlite,
+html, signal). "-o -" writes to
 standard output where the format is a single stream (json, csv, text, whatsapp).
 
 An output is written under a temporary name and renamed when complete: a failed
 or interrupted run leaves nothing behind. An existing output is never replaced
 without --force (the SQLite archive is updated in place instead, in one
-transaction), and an input, or a folder that holds one, is never replaced.
+transaction). --force replaces a file with a file, and a folder only with a
+folder chatferry wrote (it holds a .chatferry file) or an empty one; an input,
+or a folder that holds one, is never replaced.
 
 After the conversion chatferry says on standard error what it wrote, and what
 the output format could keep only partly or had to drop, by kind and count.
@@ -132,9 +135,13 @@ func planJobs(o convertOptions, exp *exporters.Format) ([]job, error) {
 			case out == "":
 				out = defaultOutput(exp, []string{in})
 			case len(o.inputs) > 1:
-				if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
+				if !isDir(out) {
 					return nil, usagef("with several inputs, -o must name an existing folder (%s is not one)", out)
 				}
+				out = filepath.Join(out, defaultOutput(exp, []string{in}))
+			case out != "-" && exp.Layout == exporters.FileLayout && isDir(out):
+				// A file output into a folder goes inside it, as with
+				// several inputs.
 				out = filepath.Join(out, defaultOutput(exp, []string{in}))
 			}
 			jobs = append(jobs, job{output: out, inputs: []string{in}})
@@ -183,6 +190,12 @@ func replaces(out, in string) bool {
 	}
 	rel, err := filepath.Rel(ro, ri)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// isDir reports whether p is an existing folder (through links).
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // realPath is p made absolute with its symbolic links resolved.

@@ -196,7 +196,7 @@ func TestFileNames(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	want := "Café_ plans_.md README-2.md README.md Work_Family.md file.md work_family-2.md"
+	want := ".chatferry Café_ plans_.md README-2.md README.md Work_Family.md file.md work_family-2.md"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("files %q, want %q", got, want)
 	}
