@@ -19,11 +19,23 @@ const tempPrefix = "chatferry-"
 // was killed before it could: such copies hold someone's chats, and must
 // not outlive a crash for long. kind is a word without dashes.
 func TempDir(kind string) (string, error) {
-	staleOnce.Do(func() { removeStaleTemp(os.TempDir()) })
+	RemoveStaleTemp()
 	return os.MkdirTemp("", fmt.Sprintf("%s%s-%d-*", tempPrefix, kind, os.Getpid()))
 }
 
-var staleOnce sync.Once
+// RemoveStaleTemp removes, once per process, the folders TempDir made for
+// chatferry processes that were killed before they could remove them, and
+// returns their names. TempDir calls it; the CLI calls it before it reads
+// an input, so that such copies go with the next run of any kind.
+func RemoveStaleTemp() []string {
+	staleOnce.Do(func() { staleRemoved = removeStaleTemp(os.TempDir()) })
+	return staleRemoved
+}
+
+var (
+	staleOnce    sync.Once
+	staleRemoved []string
+)
 
 // removeStaleTemp removes from dir the temporary folders of chatferry
 // processes that no longer run, and returns their names. A folder whose
