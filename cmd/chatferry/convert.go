@@ -38,8 +38,8 @@ detects its format unless --from names it, and writes it with --to.
 Each input gets its own output, named after the input (in the current folder, or
 in the folder -o names when there are several inputs or when the output is a
 file), unless the output format merges every input into one output (sqlite,
-html, signal). "-o -" writes to
-standard output where the format is a single stream (json, csv, text, whatsapp).
+html, signal). "-o -" writes to standard output where the format is a single
+stream (json, csv, text, whatsapp).
 
 An output is written under a temporary name and renamed when complete: a failed
 or interrupted run leaves nothing behind. An existing output is never replaced
