@@ -80,8 +80,9 @@ type Source struct {
 	size    int64
 }
 
-// OpenSource opens the input at path; "-" reads standard input (into a
-// private temporary file, so that formats can read it more than once).
+// OpenSource opens the input at path; "-" reads standard input, and a
+// named pipe (the shell's <(…)) is read too, each into a private
+// temporary file, so that formats can read it more than once.
 func OpenSource(path string, lim Limits) (*Source, error) {
 	if lim.MaxEntries <= 0 {
 		lim.MaxEntries = DefaultLimits.MaxEntries
@@ -91,11 +92,20 @@ func OpenSource(path string, lim Limits) (*Source, error) {
 	}
 	s := &Source{Path: path, limits: lim}
 	if path == "-" {
-		return s, s.openStdin()
+		return s, s.spool(os.Stdin, "stdin", "standard input")
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
+	}
+	if fi.Mode()&(fs.ModeNamedPipe|fs.ModeCharDevice) != 0 {
+		// A pipe such as the shell's <(…): read once, like standard input.
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return s, s.spool(f, "pipe", path)
 	}
 	if fi.IsDir() {
 		root, err := os.OpenRoot(path)
@@ -137,33 +147,35 @@ func (s *Source) openFile(p string, size int64) error {
 	return nil
 }
 
-// openStdin spools standard input into a file named "stdin" in a private
-// temporary folder of its own (see TempDir): the folder is the source's
-// FS, so a transcript's attachment names find nothing else on the
-// machine, and the spool's random name never becomes a chat title.
-func (s *Source) openStdin() error {
-	dir, err := TempDir("stdin")
+// spool copies r, which can be read only once (standard input, a pipe),
+// into a file of that name in a private temporary folder of its own (see
+// TempDir), and opens it as a File source, so that formats can read it
+// more than once. The folder is the source's FS, so a transcript's
+// attachment names find nothing else on the machine, and a random name
+// never becomes a chat title. what names r in errors.
+func (s *Source) spool(r io.Reader, name, what string) error {
+	dir, err := TempDir(name)
 	if err != nil {
 		return err
 	}
 	s.closers = append(s.closers, func() error { return os.RemoveAll(dir) })
-	name := filepath.Join(dir, "stdin")
+	name = filepath.Join(dir, name)
 	tmp, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		s.Close()
 		return err
 	}
-	n, err := io.Copy(tmp, io.LimitReader(os.Stdin, s.limits.MaxUnpacked+1))
+	n, err := io.Copy(tmp, io.LimitReader(r, s.limits.MaxUnpacked+1))
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		s.Close()
-		return fmt.Errorf("reading standard input: %w", err)
+		return fmt.Errorf("reading %s: %w", what, err)
 	}
 	if n > s.limits.MaxUnpacked {
 		s.Close()
-		return fmt.Errorf("standard input is larger than %s: %w", FormatSize(s.limits.MaxUnpacked), ErrLimit)
+		return fmt.Errorf("%s is larger than %s: %w", what, FormatSize(s.limits.MaxUnpacked), ErrLimit)
 	}
 	if err := s.openFile(name, n); err != nil {
 		s.Close()
