@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/chatferry/chatferry/model"
 )
@@ -59,6 +60,8 @@ type analysis struct {
 	years    yearStats
 	cutLine  int  // a last line that was cut off, 0 if none
 	cutDrop  bool // the cut-off line is a partial header and is left out
+	notUTF8  int  // lines that are not valid UTF-8
+	firstBad int  // the first of them
 	warnings []model.Warning
 	display  string
 	scratch  []byte
@@ -158,6 +161,11 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 		if lr.line&0xFFF == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
+			}
+		}
+		if !utf8.Valid(line) && !(lr.cut && validUpToCut(line)) {
+			if a.notUTF8++; a.notUTF8 == 1 {
+				a.firstBad = lr.line
 			}
 		}
 		st := scanHeader(line, &h)

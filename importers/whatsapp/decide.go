@@ -26,6 +26,11 @@ func (a *analysis) decide(opts *options) error {
 		a.warn(pos(1), "text-before-first-message",
 			fmt.Sprintf("%d line(s) come before the first message header; they are kept as one system note without a time", a.preamble))
 	}
+	if a.notUTF8 > 0 {
+		a.warn(pos(a.firstBad), "not-utf8",
+			fmt.Sprintf("%d line(s) are not valid UTF-8 (the first is here): the file was probably saved in another encoding, "+
+				"such as Windows-1252; their text is kept, but the letters that are not UTF-8 become � in the outputs", a.notUTF8))
+	}
 	if a.cutLine > 0 {
 		text := "the file ends in the middle of this line: it was cut off; everything before it is kept"
 		if a.cutDrop {

@@ -137,6 +137,18 @@ func (lr *lineReader) next() ([]byte, error) {
 	return b, nil
 }
 
+// validUpToCut reports whether b, a last line cut off, is valid UTF-8 but
+// for a character the cut left incomplete at its end (a cut the cut-off
+// warning reports already).
+func validUpToCut(b []byte) bool {
+	for k := 1; k <= 3 && k <= len(b); k++ {
+		if utf8.RuneStart(b[len(b)-k]) {
+			return incompleteRune(b) && utf8.Valid(b[:len(b)-k])
+		}
+	}
+	return false
+}
+
 // incompleteRune reports whether b ends in the middle of a UTF-8 sequence.
 func incompleteRune(b []byte) bool {
 	for i := 1; i <= 3 && i <= len(b); i++ {

@@ -39,6 +39,7 @@ func TestKit(t *testing.T) {
 			Options: importers.Options{Values: importers.Values{"year": "2014"}}},
 		importertest.Case{Input: "testdata/year-in-the-middle.txt"},
 		importertest.Case{Input: "testdata/dash-semicolon.txt"},
+		importertest.Case{Input: "testdata/windows-1252.txt"},
 	)
 }
 
