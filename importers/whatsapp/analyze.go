@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -62,6 +63,8 @@ type analysis struct {
 	cutDrop  bool // the cut-off line is a partial header and is left out
 	notUTF8  int  // lines that are not valid UTF-8
 	firstBad int  // the first of them
+	loneCR   int  // lines with a carriage return inside
+	firstCR  int  // the first of them
 	warnings []model.Warning
 	display  string
 	scratch  []byte
@@ -161,6 +164,11 @@ func analyze(ctx context.Context, t *transcript, opts *options) (*analysis, erro
 		if lr.line&0xFFF == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
+			}
+		}
+		if bytes.IndexByte(line, '\r') >= 0 {
+			if a.loneCR++; a.loneCR == 1 {
+				a.firstCR = lr.line
 			}
 		}
 		if !utf8.Valid(line) && !(lr.cut && validUpToCut(line)) {

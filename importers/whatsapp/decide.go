@@ -31,6 +31,12 @@ func (a *analysis) decide(opts *options) error {
 			fmt.Sprintf("%d line(s) are not valid UTF-8 (the first is here): the file was probably saved in another encoding, "+
 				"such as Windows-1252; their text is kept, but the letters that are not UTF-8 become � in the outputs", a.notUTF8))
 	}
+	if a.loneCR > 0 {
+		a.warn(pos(a.firstCR), "lone-cr",
+			fmt.Sprintf("%d line(s) hold a carriage return (CR) that ends no line (the first is here); it is kept in the message. "+
+				"If the file's lines end in CR alone, as old Mac software wrote them, chatferry read them as one: "+
+				"convert the file's line endings to LF first", a.loneCR))
+	}
 	if a.cutLine > 0 {
 		text := "the file ends in the middle of this line: it was cut off; everything before it is kept"
 		if a.cutDrop {

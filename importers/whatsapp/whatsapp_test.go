@@ -40,6 +40,7 @@ func TestKit(t *testing.T) {
 		importertest.Case{Input: "testdata/year-in-the-middle.txt"},
 		importertest.Case{Input: "testdata/dash-semicolon.txt"},
 		importertest.Case{Input: "testdata/windows-1252.txt"},
+		importertest.Case{Input: "testdata/cr-only.txt"},
 	)
 }
 
