@@ -132,34 +132,17 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// A damaged input (here a zip cut short) is the input's fault: exit 3,
-// like an input that is not valid, and nothing is written.
-func TestDamagedInput(t *testing.T) {
-	dir := t.TempDir()
-	zip, err := os.ReadFile(filepath.Join(importertest.ModuleRoot(t), "testdata", "whatsapp", "WhatsApp Chat with Ann Example.zip"))
+// Inputs refused as the input's fault exit 3, like an input that is not
+// valid, and write nothing: a damaged one (a zip cut short) and one over
+// a safety limit (a zip whose entries claim to unpack to more than 64 GiB,
+// a zip bomb's shape).
+func TestInputRefused(t *testing.T) {
+	zipData, err := os.ReadFile(filepath.Join(importertest.ModuleRoot(t), "testdata", "whatsapp", "WhatsApp Chat with Ann Example.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cut := filepath.Join(dir, "cut.zip")
-	if err := os.WriteFile(cut, zip[:100], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, _, stderr := runCLI(t, dir, "convert", cut, "--to", "json", "-o", "out.json")
-	if code != 3 || !strings.Contains(stderr, "cut.zip: damaged zip archive") {
-		t.Errorf("exit %d, stderr %q; want 3 and the zip named as damaged", code, stderr)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
-		t.Error("a damaged input left an output")
-	}
-}
-
-// An input over a safety limit (here a zip whose entries claim to unpack to
-// more than 64 GiB, a zip bomb's shape) is refused as the input's fault:
-// exit 3, nothing written.
-func TestInputOverLimit(t *testing.T) {
-	dir := t.TempDir()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
 	w, err := zw.CreateRaw(&zip.FileHeader{Name: "WhatsApp Chat with Bomb.txt", Method: zip.Store,
 		CompressedSize64: 1, UncompressedSize64: 65 << 30})
 	if err != nil {
@@ -169,15 +152,25 @@ func TestInputOverLimit(t *testing.T) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	bomb := filepath.Join(dir, "bomb.zip")
-	if err := os.WriteFile(bomb, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, _, stderr := runCLI(t, dir, "convert", bomb, "--to", "json", "-o", "out.json")
-	if code != 3 || !strings.Contains(stderr, "unpacks to more than the limit") {
-		t.Errorf("exit %d, stderr %q; want 3 and the limit named", code, stderr)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
-		t.Error("an input over a limit left an output")
+	for _, c := range []struct {
+		name string
+		data []byte
+		says string
+	}{
+		{"cut.zip", zipData[:100], "cut.zip: damaged zip archive"},
+		{"bomb.zip", bomb.Bytes(), "unpacks to more than the limit"},
+	} {
+		dir := t.TempDir()
+		in := filepath.Join(dir, c.name)
+		if err := os.WriteFile(in, c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runCLI(t, dir, "convert", in, "--to", "json", "-o", "out.json")
+		if code != 3 || !strings.Contains(stderr, c.says) {
+			t.Errorf("%s: exit %d, stderr %q; want 3 saying %q", c.name, code, stderr, c.says)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
+			t.Errorf("%s left an output", c.name)
+		}
 	}
 }
