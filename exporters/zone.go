@@ -34,15 +34,15 @@ func LocalZoneName() string {
 	return ""
 }
 
-// ZoneName names loc for people: its IANA name, with "(this computer's
-// time zone)" for time.Local, or just "this computer's time zone" when the
-// name cannot be found.
-func ZoneName(loc *time.Location) string {
+// ZoneName names loc for people: its IANA name; for time.Local, whose
+// names the computer it stands for ("this computer's time zone"), after
+// the zone's name when it can be found: "Europe/Berlin (whose)".
+func ZoneName(loc *time.Location, whose string) string {
 	if loc != nil && loc != time.Local {
 		return loc.String()
 	}
 	if name := LocalZoneName(); name != "" {
-		return name + " (this computer's time zone)"
+		return name + " (" + whose + ")"
 	}
-	return "this computer's time zone"
+	return whose
 }

@@ -28,18 +28,18 @@ func TestLocalZoneName(t *testing.T) {
 
 func TestZoneName(t *testing.T) {
 	t.Setenv("TZ", "Europe/Berlin")
-	if got, want := exporters.ZoneName(time.Local), "Europe/Berlin (this computer's time zone)"; got != want {
+	if got, want := exporters.ZoneName(time.Local, "this computer's time zone"), "Europe/Berlin (this computer's time zone)"; got != want {
 		t.Errorf("local: %q, want %q", got, want)
 	}
 	t.Setenv("TZ", "/nonexistent/file")
-	if got, want := exporters.ZoneName(time.Local), "this computer's time zone"; got != want {
+	if got, want := exporters.ZoneName(time.Local, "this computer's time zone"), "this computer's time zone"; got != want {
 		t.Errorf("unnamed local: %q, want %q", got, want)
 	}
 	kolkata, err := time.LoadLocation("Asia/Kolkata")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := exporters.ZoneName(kolkata); got != "Asia/Kolkata" {
+	if got := exporters.ZoneName(kolkata, "this computer's time zone"); got != "Asia/Kolkata" {
 		t.Errorf("named zone: %q", got)
 	}
 }

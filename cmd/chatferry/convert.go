@@ -324,10 +324,10 @@ func printSummary(out io.Writer, from, to, format string, rep *exporters.Report,
 		fmt.Fprintf(out, "  warning: %s\n", w)
 	}
 	if floating, ambiguous := rep.Zones(); floating > 0 {
-		fmt.Fprintf(out, "  times without a zone were read as %s; --tz chooses another zone\n", exporters.ZoneName(loc))
+		fmt.Fprintf(out, "  times without a zone were read as %s; --tz chooses another zone\n", exporters.ZoneName(loc, thisComputer))
 		if ambiguous > 0 {
 			fmt.Fprintf(out, "  warning: %s fall in a daylight-saving change in %s: that wall-clock time was skipped or repeated, so the instant may be off by an hour\n",
-				plural(ambiguous, "message time"), exporters.ZoneName(loc))
+				plural(ambiguous, "message time"), exporters.ZoneName(loc, thisComputer))
 		}
 	}
 	var kept, dropped []string
@@ -349,6 +349,9 @@ func printSummary(out io.Writer, from, to, format string, rep *exporters.Report,
 		fmt.Fprintf(out, "  note: %s\n", n)
 	}
 }
+
+// thisComputer is how the CLI's messages name the machine's own zone.
+const thisComputer = "this computer's time zone"
 
 func plural(n int, word string) string {
 	if n == 1 {

@@ -116,14 +116,7 @@ func appendTwo(b []byte, v int) []byte {
 // ZoneName names TZ for people: its IANA name, or for time.Local the name
 // of the zone of the computer that wrote the file, said to be that.
 func (c Clock) ZoneName() string {
-	loc := c.loc()
-	if loc != time.Local {
-		return loc.String()
-	}
-	if name := exporters.LocalZoneName(); name != "" {
-		return name + " (the time zone of the computer that wrote this file)"
-	}
-	return "the time zone of the computer that wrote this file"
+	return exporters.ZoneName(c.loc(), "the time zone of the computer that wrote this file")
 }
 
 // ZoneID names TZ for data: its IANA name, or "local" for time.Local.
