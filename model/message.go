@@ -145,7 +145,10 @@ type PollOption struct {
 	Voters []ParticipantID
 }
 
-// Location is a shared place or position.
+// Location is a shared place or position. Latitude and Longitude are both
+// 0 when the source gives no coordinates (a place shared by its name and
+// a link only); no place anyone shares lies at exactly 0, 0, so outputs
+// take that for "unknown" (see HasCoordinates), never for a position.
 type Location struct {
 	Latitude  float64
 	Longitude float64
@@ -154,6 +157,9 @@ type Location struct {
 	URL       string
 	Live      bool
 }
+
+// HasCoordinates reports whether the location gives a position.
+func (l *Location) HasCoordinates() bool { return l.Latitude != 0 || l.Longitude != 0 }
 
 // Contact is a shared contact card.
 type Contact struct {

@@ -197,8 +197,12 @@ func locationOf(l *model.Location) *locationView {
 	}
 	if u, err := url.Parse(l.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		v.Href = l.URL
-	} else {
+	} else if l.HasCoordinates() {
 		v.Href = "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=17/" + lat + "/" + lon
+	}
+	if !l.HasCoordinates() {
+		// A place known by name and link only: no position to show.
+		v.Coords, v.Exact, v.Geo = "", "", ""
 	}
 	return v
 }

@@ -182,3 +182,19 @@ func TestBaseName(t *testing.T) {
 		}
 	}
 }
+
+// A place known by name and link only shows no position and no map-app
+// link; one with coordinates shows both.
+func TestLocationOf(t *testing.T) {
+	venue := locationOf(&model.Location{Name: "Çalış Plajı", URL: "https://foursquare.com/v/4d"})
+	if venue.Coords != "" || venue.Geo != "" || venue.Exact != "" || venue.Href != "https://foursquare.com/v/4d" {
+		t.Errorf("a place without coordinates: %+v", venue)
+	}
+	if none := locationOf(&model.Location{Name: "Somewhere"}); none.Href != "" || none.Geo != "" {
+		t.Errorf("a place without coordinates or link: %+v", none)
+	}
+	pin := locationOf(&model.Location{Latitude: 36.666958, Longitude: 29.113155})
+	if pin.Coords != "36.666958, 29.113155" || pin.Geo != "geo:36.666958,29.113155" || !strings.Contains(pin.Href, "mlat=36.666958") {
+		t.Errorf("a position: %+v", pin)
+	}
+}

@@ -237,10 +237,12 @@ func locationText(m *model.Message) string {
 		}
 	}
 	url := l.URL
-	if url == "" {
+	if url == "" && l.HasCoordinates() {
 		url = "https://maps.google.com/?q=" + strconv.FormatFloat(l.Latitude, 'f', -1, 64) + "," + strconv.FormatFloat(l.Longitude, 'f', -1, 64)
 	}
-	parts = append(parts, url)
+	if url != "" {
+		parts = append(parts, url)
+	}
 	label := "📍 "
 	if l.Live {
 		label = "📍 Live location: "

@@ -309,8 +309,10 @@ func (w *Writer) extras(m *model.Message) []kv {
 	if l := m.Location; l != nil {
 		loc := object(msgDepth+1, []kv{{"latitude", float(l.Latitude)}, {"longitude", float(l.Longitude)}})
 		if l.Name != "" || l.Address != "" {
-			kvs = append(kvs, kv{"place_name", nonEmpty(l.Name)}, kv{"address", nonEmpty(l.Address)},
-				kv{"location_information", loc})
+			kvs = append(kvs, kv{"place_name", nonEmpty(l.Name)}, kv{"address", nonEmpty(l.Address)})
+			if l.HasCoordinates() { // a place known by name only has no position to give
+				kvs = append(kvs, kv{"location_information", loc})
+			}
 		} else {
 			kvs = append(kvs, kv{"location_information", loc})
 			if l.Live {

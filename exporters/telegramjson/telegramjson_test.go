@@ -1,11 +1,15 @@
 package telegramjson_test
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
 	_ "github.com/chatferry/chatferry/exporters/telegramjson"
 	_ "github.com/chatferry/chatferry/importers/telegramjson" // reads the output back
@@ -106,5 +110,39 @@ func normalizer() func(model.Item) {
 				}
 			}
 		}
+	}
+}
+
+// A place shared by name and link only is written with its name and
+// address and without location_information, which would put it at 0, 0.
+func TestPlaceWithoutCoordinates(t *testing.T) {
+	f, _ := exporters.Lookup("telegram-json")
+	at := model.Floating(2022, 3, 27, 21, 46, 0, 0, model.PrecisionMinute)
+	items := []model.Item{
+		&model.Chat{ID: "c", Title: "Ann", Kind: model.Direct, Participants: []model.Participant{{ID: "a", Name: "Ann"}}},
+		&model.Message{ID: "m1", Sender: "a", Time: at, Kind: model.KindLocation, Text: "Çalış Plajı",
+			Location: &model.Location{Name: "Çalış Plajı", Address: "Fethiye, Muğla", URL: "https://foursquare.com/v/4d"}},
+		&model.Message{ID: "m2", Sender: "a", Time: at, Kind: model.KindLocation, Text: "pin",
+			Location: &model.Location{Latitude: 36.6, Longitude: 29.1, Name: "Pin"}},
+	}
+	out, _ := exportertest.Write(t, f, items, exporters.Options{TZ: time.UTC})
+	b, err := os.ReadFile(filepath.Join(out, "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Messages []map[string]any `json:"messages"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Messages) != 2 {
+		t.Fatalf("%d messages", len(doc.Messages))
+	}
+	if _, ok := doc.Messages[0]["location_information"]; ok || doc.Messages[0]["place_name"] != "Çalış Plajı" {
+		t.Errorf("a place without coordinates: %v", doc.Messages[0])
+	}
+	if _, ok := doc.Messages[1]["location_information"]; !ok {
+		t.Errorf("a place with coordinates lost them: %v", doc.Messages[1])
 	}
 }

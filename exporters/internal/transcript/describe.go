@@ -158,11 +158,15 @@ func PollOption(c *model.Chat, o *model.PollOption) string {
 	return b.String()
 }
 
-// Location describes a place: the coordinates as recorded, then the name,
-// address and link that are known, and whether it was a live location.
+// Location describes a place: the coordinates as recorded (when the
+// source gives them), then the name, address and link that are known, and
+// whether it was a live location.
 func Location(l *model.Location) string {
-	f := []string{strconv.FormatFloat(l.Latitude, 'f', -1, 64) + ", " +
-		strconv.FormatFloat(l.Longitude, 'f', -1, 64)}
+	var f []string
+	if l.HasCoordinates() {
+		f = append(f, strconv.FormatFloat(l.Latitude, 'f', -1, 64)+", "+
+			strconv.FormatFloat(l.Longitude, 'f', -1, 64))
+	}
 	for _, s := range []string{l.Name, l.Address, l.URL} {
 		if s != "" {
 			f = append(f, s)

@@ -102,6 +102,9 @@ func TestDescriptions(t *testing.T) {
 		{PollOption(c, &model.PollOption{Text: "No", Votes: 1}), "No: 1 vote"},
 		{Location(&model.Location{Latitude: 51.50214569326172, Longitude: -0.127, Name: "N", Live: true}),
 			"51.50214569326172, -0.127 · N · live location"},
+		// A place shared by name and link only has no coordinates to show.
+		{Location(&model.Location{Name: "Çalış Plajı", Address: "Fethiye", URL: "https://foursquare.com/v/4d"}),
+			"Çalış Plajı · Fethiye · https://foursquare.com/v/4d"},
 		{Contact(&model.Contact{Name: "Eve", Phones: []string{"+1", "+2"}}), "Eve · +1 · +2"},
 		{Call(&model.Call{Video: true, Missed: true}), "missed video call"},
 		{Call(&model.Call{Duration: 3*time.Hour + 3*time.Minute + 3*time.Second}), "voice call, 3:03:03"},
