@@ -66,6 +66,11 @@ func (e *NotRecognisedError) Is(target error) bool { return target == ErrNotReco
 // work's.
 var ErrDamaged = errors.New("damaged")
 
+// ErrEncrypted is matched by errors about an input whose content is
+// encrypted in a way chatferry does not read, such as a zip protected by
+// a password.
+var ErrEncrypted = errors.New("encrypted")
+
 // ErrLimit is matched by errors that stop an input for exceeding a bound
 // of Limits.
 var ErrLimit = errors.New("input exceeds a safety limit")

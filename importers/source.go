@@ -211,6 +211,10 @@ func (s *Source) openZip(f io.ReaderAt, size int64) error {
 			s.Skipped = append(s.Skipped, fmt.Sprintf("%q: duplicate entry name", zf.Name))
 			continue
 		}
+		if zf.Flags&zipEncrypted != 0 {
+			return fmt.Errorf("%s: the zip is %w with a password (entry %q), which chatferry does not read; "+
+				"unzip it with the password and give chatferry the folder", s.Path, ErrEncrypted, zf.Name)
+		}
 		total += zf.UncompressedSize64
 		if total > uint64(s.limits.MaxUnpacked) {
 			return fmt.Errorf("%s: zip unpacks to more than the limit of %s: %w",
@@ -517,6 +521,10 @@ func (f *countingFile) ReadAt(b []byte, off int64) (int, error) {
 	return 0, errors.New("ReadAt not supported")
 }
 
+// zipEncrypted is the general-purpose flag of a zip entry whose data is
+// encrypted.
+const zipEncrypted = 0x1
+
 // zipFS serves the safe entries of a zip, decompressing as they are read.
 type zipFS struct {
 	zr    *zip.Reader
@@ -556,9 +564,15 @@ type zipFile struct {
 
 func (f *zipFile) Stat() (fs.FileInfo, error) { return f.zf.FileInfo(), nil }
 func (f *zipFile) Close() error               { return f.rc.Close() }
+
+// Read reads the entry, decompressing it. An entry whose data does not
+// decompress or whose checksum fails is reported as damaged, naming it.
 func (f *zipFile) Read(b []byte) (int, error) {
 	n, err := f.rc.Read(b)
 	f.n.Add(int64(n))
+	if err != nil && err != io.EOF {
+		err = &fs.PathError{Op: "read", Path: f.zf.Name, Err: fmt.Errorf("%w zip entry: %w", ErrDamaged, err)}
+	}
 	return n, err
 }
 

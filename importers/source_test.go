@@ -2,6 +2,7 @@ package importers_test
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -101,6 +102,47 @@ func TestZipLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	src.Close()
+}
+
+// A zip protected by a password is refused when it is opened, naming an
+// entry; an entry whose data is corrupt is reported as damaged when read.
+func TestZipEncryptedOrDamaged(t *testing.T) {
+	write := func(h *zip.FileHeader, data []byte) string {
+		p := filepath.Join(t.TempDir(), "in.zip")
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(f)
+		w, err := zw.CreateRaw(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		return p
+	}
+	secret := write(&zip.FileHeader{Name: "_chat.txt", Method: zip.Deflate, Flags: 0x1,
+		CompressedSize64: 12, UncompressedSize64: 30}, make([]byte, 12))
+	_, err := importers.OpenSource(secret, importers.DefaultLimits)
+	if !errors.Is(err, importers.ErrEncrypted) || !strings.Contains(err.Error(), `"_chat.txt"`) {
+		t.Errorf("encrypted zip: %v", err)
+	}
+	// 0xff starts a deflate block of the reserved type 3.
+	corrupt := write(&zip.FileHeader{Name: "_chat.txt", Method: zip.Deflate,
+		CompressedSize64: 8, UncompressedSize64: 30}, bytes.Repeat([]byte{0xff}, 8))
+	src, err := importers.OpenSource(corrupt, importers.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	_, err = fs.ReadFile(src.FS, "_chat.txt")
+	if !errors.Is(err, importers.ErrDamaged) || !strings.Contains(err.Error(), "_chat.txt") {
+		t.Errorf("corrupt entry: %v", err)
+	}
 }
 
 // A folder input cannot be left through a symbolic link.

@@ -141,16 +141,36 @@ func TestInputRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bomb bytes.Buffer
-	zw := zip.NewWriter(&bomb)
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: "WhatsApp Chat with Bomb.txt", Method: zip.Store,
-		CompressedSize64: 1, UncompressedSize64: 65 << 30})
+	raw := func(h *zip.FileHeader, data []byte) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		w, err := zw.CreateRaw(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	bomb := raw(&zip.FileHeader{Name: "WhatsApp Chat with Bomb.txt", Method: zip.Store,
+		CompressedSize64: 1, UncompressedSize64: 65 << 30}, []byte("x"))
+	encrypted := raw(&zip.FileHeader{Name: "WhatsApp Chat with Ann.txt", Method: zip.Deflate, Flags: 0x1,
+		CompressedSize64: 16, UncompressedSize64: 40}, bytes.Repeat([]byte{0xa5}, 16))
+	// The transcript of the sample with bytes flipped in the middle of its
+	// compressed data.
+	damaged := bytes.Clone(zipData)
+	zr, err := zip.NewReader(bytes.NewReader(damaged), int64(len(damaged)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write([]byte("x"))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
+	off, err := zr.File[0].DataOffset()
+	if err != nil || !strings.HasSuffix(zr.File[0].Name, ".txt") || zr.File[0].CompressedSize64 < 400 {
+		t.Fatalf("the sample's first entry is %q (%d bytes), %v", zr.File[0].Name, zr.File[0].CompressedSize64, err)
+	}
+	for i := off + 300; i < off+320; i++ {
+		damaged[i] ^= 0x5a
 	}
 	for _, c := range []struct {
 		name string
@@ -158,7 +178,9 @@ func TestInputRefused(t *testing.T) {
 		says string
 	}{
 		{"cut.zip", zipData[:100], "cut.zip: damaged zip archive"},
-		{"bomb.zip", bomb.Bytes(), "unpacks to more than the limit"},
+		{"bomb.zip", bomb, "unpacks to more than the limit"},
+		{"encrypted.zip", encrypted, `encrypted.zip: the zip is encrypted with a password (entry "WhatsApp Chat with Ann.txt")`},
+		{"damaged.zip", damaged, "damaged zip entry: flate: corrupt input"},
 	} {
 		dir := t.TempDir()
 		in := filepath.Join(dir, c.name)

@@ -24,7 +24,7 @@ const exitCodesHelp = `Exit codes:
   0  success
   1  failure (missing file, existing output without --force, write error, interrupt)
   2  usage error (unknown command, flag or format, or a value an option cannot take)
-  3  an input is not recognised, not valid, damaged or over a safety limit`
+  3  an input is not recognised, not valid, damaged, locked by a password or over a safety limit`
 
 // usageError marks a mistake on the command line.
 type usageError struct{ err error }
@@ -49,7 +49,7 @@ func exitCode(err error) int {
 	case errors.As(err, &ue), errors.As(err, &ui), errors.As(err, &ue2), errors.As(err, &oe):
 		return exitUsage
 	case errors.Is(err, importers.ErrNotRecognised), errors.Is(err, importers.ErrDamaged),
-		errors.Is(err, importers.ErrLimit), errors.As(err, &pe):
+		errors.Is(err, importers.ErrEncrypted), errors.Is(err, importers.ErrLimit), errors.As(err, &pe):
 		return exitInput
 	case errors.Is(err, fs.ErrNotExist):
 		return exitFailure
