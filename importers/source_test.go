@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/chatferry/chatferry/importers"
+	"github.com/chatferry/chatferry/importers/importertest"
 )
 
 // writeZip writes a zip whose entries have exactly the given names.
@@ -109,20 +110,9 @@ func TestZipLimits(t *testing.T) {
 func TestZipEncryptedOrDamaged(t *testing.T) {
 	write := func(h *zip.FileHeader, data []byte) string {
 		p := filepath.Join(t.TempDir(), "in.zip")
-		f, err := os.Create(p)
-		if err != nil {
+		if err := os.WriteFile(p, importertest.RawZip(t, h, data), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		zw := zip.NewWriter(f)
-		w, err := zw.CreateRaw(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(data)
-		if err := zw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
 		return p
 	}
 	secret := write(&zip.FileHeader{Name: "_chat.txt", Method: zip.Deflate, Flags: 0x1,

@@ -141,22 +141,9 @@ func TestInputRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := func(h *zip.FileHeader, data []byte) []byte {
-		var b bytes.Buffer
-		zw := zip.NewWriter(&b)
-		w, err := zw.CreateRaw(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(data)
-		if err := zw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return b.Bytes()
-	}
-	bomb := raw(&zip.FileHeader{Name: "WhatsApp Chat with Bomb.txt", Method: zip.Store,
+	bomb := importertest.RawZip(t, &zip.FileHeader{Name: "WhatsApp Chat with Bomb.txt", Method: zip.Store,
 		CompressedSize64: 1, UncompressedSize64: 65 << 30}, []byte("x"))
-	encrypted := raw(&zip.FileHeader{Name: "WhatsApp Chat with Ann.txt", Method: zip.Deflate, Flags: 0x1,
+	encrypted := importertest.RawZip(t, &zip.FileHeader{Name: "WhatsApp Chat with Ann.txt", Method: zip.Deflate, Flags: 0x1,
 		CompressedSize64: 16, UncompressedSize64: 40}, bytes.Repeat([]byte{0xa5}, 16))
 	// The transcript of the sample with bytes flipped in the middle of its
 	// compressed data.

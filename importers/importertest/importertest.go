@@ -22,6 +22,7 @@
 package importertest
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"database/sql"
@@ -356,6 +357,27 @@ func ExecSQL(t testing.TB, path, statements string) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+}
+
+// RawZip returns a zip of one entry with the header h and the stored
+// bytes data as they are (already compressed, or not at all), so that a
+// test can make entries no zip tool would: a wrong size, corrupt data, a
+// flag set.
+func RawZip(t testing.TB, h *zip.FileHeader, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.CreateRaw(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 // CopyFile copies the file from to the new file to, for tests that need
