@@ -67,6 +67,23 @@ func OptionErrorf(format string, args ...any) error {
 	return &OptionError{fmt.Errorf(format, args...)}
 }
 
+// NoChatError is the error of a --chat value that names none of an
+// input's chats: an *OptionError that lists the first twenty of them.
+func NoChatError(want string, titles []string) error {
+	var b strings.Builder
+	for i, t := range titles {
+		if i == 20 {
+			fmt.Fprintf(&b, " and %d more (chatferry inspect lists them all)", len(titles)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(t))
+	}
+	return OptionErrorf("--chat %q matches no chat; give a chat's name or phone number; the chats are: %s", want, b.String())
+}
+
 // Values holds format option values by option name.
 type Values map[string]string
 

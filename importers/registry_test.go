@@ -1,7 +1,10 @@
 package importers_test
 
 import (
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chatferry/chatferry/importers"
@@ -31,4 +34,22 @@ func TestRegistry(t *testing.T) {
 		}
 	}()
 	r.Add(format{name: "a"})
+}
+
+// A --chat that names no chat is an option error that lists the chats,
+// the first twenty of a long list.
+func TestNoChatError(t *testing.T) {
+	var oe *importers.OptionError
+	err := importers.NoChatError("Nobody", []string{"Ann", `Say "hi"`})
+	if !errors.As(err, &oe) || !strings.HasSuffix(err.Error(), `the chats are: "Ann", "Say \"hi\""`) {
+		t.Errorf("two chats: %v", err)
+	}
+	var many []string
+	for i := range 25 {
+		many = append(many, fmt.Sprint("chat ", i))
+	}
+	err = importers.NoChatError("Nobody", many)
+	if !strings.Contains(err.Error(), `"chat 19" and 5 more`) || strings.Contains(err.Error(), `"chat 20"`) {
+		t.Errorf("25 chats: %v", err)
+	}
 }

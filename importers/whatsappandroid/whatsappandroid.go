@@ -417,14 +417,11 @@ func selectChats(chats []chatRef, want string) ([]chatRef, error) {
 		}
 	}
 	if len(out) == 0 {
-		var titles []string
-		for _, c := range chats {
-			titles = append(titles, fmt.Sprintf("%q", c.title))
+		titles := make([]string, len(chats))
+		for i, c := range chats {
+			titles[i] = c.title
 		}
-		if len(titles) > 20 {
-			titles = append(titles[:20], "…")
-		}
-		return nil, fmt.Errorf("--chat %q matches no chat; the chats are: %s", want, strings.Join(titles, ", "))
+		return nil, importers.NoChatError(want, titles)
 	}
 	return out, nil
 }

@@ -400,8 +400,9 @@ func TestChatSelection(t *testing.T) {
 	}
 	f, _ := importers.Lookup(Name)
 	_, err := f.Open(context.Background(), importertest.OpenSource(t, in), importers.Options{Values: importers.Values{"chat": "Nobody"}})
-	if err == nil || !strings.Contains(err.Error(), `"Holiday 2025"`) {
-		t.Errorf("an unknown chat: %v, want an error that lists the chats", err)
+	var oe *importers.OptionError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), `"Holiday 2025"`) {
+		t.Errorf("an unknown chat: %v, want an option error that lists the chats", err)
 	}
 }
 

@@ -119,8 +119,9 @@ func TestChatOption(t *testing.T) {
 		})
 	}
 	_, err := open(t, in.Database, importers.Options{Values: importers.Values{"chat": "Nobody"}})
-	if err == nil || !strings.Contains(err.Error(), `no chat matches --chat "Nobody"`) {
-		t.Errorf("error %v, want one that says no chat matches", err)
+	var oe *importers.OptionError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), `--chat "Nobody" matches no chat`) {
+		t.Errorf("error %v, want an option error that says no chat matches", err)
 	}
 }
 

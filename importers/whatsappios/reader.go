@@ -200,10 +200,12 @@ func (r *reader) loadSessions() error {
 // status feed, and the one --chat names.
 func (r *reader) selectChats() error {
 	sel := selector(r.opts.Values.Get("chat"))
+	var titles []string
 	for _, c := range r.sessions {
 		if c.count == 0 || c.jid == "" || isStatus(c) {
 			continue
 		}
+		titles = append(titles, orDefault(cleanName(c.partner), c.jid))
 		if sel != nil && !sel.matches(r, c) {
 			continue
 		}
@@ -211,8 +213,7 @@ func (r *reader) selectChats() error {
 		r.total += c.count
 	}
 	if sel != nil && len(r.chats) == 0 {
-		return fmt.Errorf("%s: no chat matches --chat %q; give a chat's name, phone number or JID as `chatferry inspect` lists them",
-			r.display, r.opts.Values.Get("chat"))
+		return fmt.Errorf("%s: %w", r.display, importers.NoChatError(r.opts.Values.Get("chat"), titles))
 	}
 	return nil
 }
