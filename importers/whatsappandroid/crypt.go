@@ -186,7 +186,7 @@ func parseKey(arg string) (backupKey, error) {
 	f, err := os.Open(arg)
 	if err != nil {
 		if digits := strings.Join(strings.Fields(arg), ""); errors.Is(err, os.ErrNotExist) && isHex(digits) {
-			return backupKey{}, fmt.Errorf("--key: %d hex digits given; an end-to-end backup key has 64 (and no file %q exists)", len(digits), arg)
+			return backupKey{}, importers.OptionErrorf("--key: %d hex digits given; an end-to-end backup key has 64 (and no file %q exists)", len(digits), arg)
 		}
 		return backupKey{}, fmt.Errorf("--key: %w", err)
 	}
@@ -196,11 +196,11 @@ func parseKey(arg string) (backupKey, error) {
 		return backupKey{}, fmt.Errorf("--key: %w", err)
 	}
 	if len(data) > 4096 {
-		return backupKey{}, fmt.Errorf("--key: %s is too large to be a WhatsApp key file", arg)
+		return backupKey{}, importers.OptionErrorf("--key: %s is too large to be a WhatsApp key file", arg)
 	}
 	k, err := keyFromBytes(data)
 	if err != nil {
-		return backupKey{}, fmt.Errorf("--key: %s: %w", arg, err)
+		return backupKey{}, importers.OptionErrorf("--key: %s: %w", arg, err)
 	}
 	return k, nil
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/importers/importertest"
 )
 
@@ -173,22 +174,33 @@ func TestParseKey(t *testing.T) {
 	dir := t.TempDir()
 	hexFile := filepath.Join(dir, "key.txt")
 	os.WriteFile(hexFile, []byte(testRootKey+"\n"), 0o600)
+	notKey := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notKey, []byte("not a key at all"), 0o600)
+	// A value that cannot be a key is the user's mistake on the command
+	// line (an option error, exit 2); a key file that is not there is a
+	// missing file, as a missing input is.
 	for _, tc := range []struct {
 		name, arg string
 		root      bool
 		err       bool
+		option    bool
 	}{
-		{"hex", testRootKey, true, false},
-		{"hex with spaces", testRootKey[:32] + " " + testRootKey[32:], true, false},
-		{"hex file", hexFile, true, false},
-		{"short hex", testRootKey[:62], false, true},
-		{"odd hex", testRootKey[:63], false, true},
-		{"missing file", filepath.Join(dir, "nope"), false, true},
+		{"hex", testRootKey, true, false, false},
+		{"hex with spaces", testRootKey[:32] + " " + testRootKey[32:], true, false, false},
+		{"hex file", hexFile, true, false, false},
+		{"short hex", testRootKey[:62], false, true, true},
+		{"odd hex", testRootKey[:63], false, true, true},
+		{"not a key file", notKey, false, true, true},
+		{"missing file", filepath.Join(dir, "nope"), false, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k, err := parseKey(tc.arg)
 			if (err != nil) != tc.err {
 				t.Fatalf("error %v, want error %v", err, tc.err)
+			}
+			var oe *importers.OptionError
+			if errors.As(err, &oe) != tc.option {
+				t.Errorf("error %v: option error %v, want %v", err, !tc.option, tc.option)
 			}
 			if tc.root && len(k.Root) != 32 {
 				t.Errorf("no root key")
