@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/chatferry/chatferry/exporters"
 )
 
 // parseE164 reads a phone number in international form ("+49 151 2345678",
@@ -125,11 +127,13 @@ func readAddressBook(r io.Reader, name string) (*addressBook, error) {
 	} else {
 		err = readCSV(data, name, a)
 	}
+	// A file that gives no usable contacts is a mistake on the command
+	// line, as a bad option value is.
 	if err != nil {
-		return nil, err
+		return nil, &exporters.OptionError{Err: err}
 	}
 	if len(a.numbers) == 0 {
-		return nil, fmt.Errorf("%s: no name with an international phone number found (want a vCard file or CSV rows of name,phone)", name)
+		return nil, exporters.OptionErrorf("%s: no name with an international phone number found (want a vCard file or CSV rows of name,phone)", name)
 	}
 	return a, nil
 }

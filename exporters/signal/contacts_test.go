@@ -1,8 +1,11 @@
 package signal
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/chatferry/chatferry/exporters"
 )
 
 func TestParseE164(t *testing.T) {
@@ -63,8 +66,9 @@ func TestAddressBook(t *testing.T) {
 	if !strings.Contains(strings.Join(a.problems, "\n"), "c.csv:4: want name,phone") {
 		t.Errorf("CSV problems: %q", a.problems)
 	}
-	if _, err := readAddressBook(strings.NewReader("just text\n"), "x.txt"); err == nil {
-		t.Error("a file with no contacts was accepted")
+	var oe *exporters.OptionError
+	if _, err := readAddressBook(strings.NewReader("just text\n"), "x.txt"); !errors.As(err, &oe) {
+		t.Errorf("a file with no contacts: %v, want an option error", err)
 	}
 }
 
