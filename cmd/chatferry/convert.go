@@ -39,10 +39,12 @@ Each input gets its own output, named after the input (in the current folder, or
 in the folder -o names when there are several inputs or when the output is a
 file), unless the output format merges every input into one output (sqlite,
 html, signal). "-o -" writes to standard output where the format is a single
-stream (json, csv, text, whatsapp).
+stream (json, csv, text, whatsapp). When one of several inputs cannot be
+converted, chatferry says why and goes on with the others; the exit code is
+that of the failure.
 
 An output is written under a temporary name and renamed when complete: a failed
-or interrupted run leaves nothing behind. An existing output is never replaced
+or interrupted output leaves nothing behind. An existing output is never replaced
 without --force (the SQLite archive is updated in place instead, in one
 transaction). --force replaces a file with a file, and a folder only with a
 folder chatferry wrote (it holds a .chatferry file) or an empty one; an input,
@@ -103,13 +105,63 @@ func runConvert(ctx context.Context, o convertOptions, s streams) error {
 		return err
 	}
 	eopts := exporters.Options{Me: o.me, TZ: iopts.TZ, Values: iopts.Values, Console: s.Err}
+	// With several outputs, an input that cannot be converted does not
+	// stop the others: its error is said at once and the run ends with
+	// the count (and the exit code of the failures). A usage error, which
+	// every job would repeat, and an interrupt stop the run.
+	var failed []error
+	written := 0
 	for _, j := range jobs {
-		if err := convertJob(ctx, o, s, exp, iopts, eopts, j); err != nil {
+		err := convertJob(ctx, o, s, exp, iopts, eopts, j)
+		switch {
+		case err == nil:
+			written++
+			continue
+		case ctx.Err() != nil:
+			return &interruptedError{kept: written, err: err}
+		case len(jobs) == 1 || exitCode(err) == exitUsage:
 			return err
 		}
+		fmt.Fprintln(s.Err, "chatferry: "+err.Error())
+		failed = append(failed, err)
+	}
+	if len(failed) > 0 {
+		return &batchError{written: written, errs: failed}
 	}
 	return nil
 }
+
+// batchError ends a run of several outputs in which some inputs failed;
+// each failure was said when it happened.
+type batchError struct {
+	written int
+	errs    []error
+}
+
+func (e *batchError) Error() string {
+	if e.written == 0 {
+		return fmt.Sprintf("none of the %d inputs was converted (each said why above)", len(e.errs))
+	}
+	were := "other outputs were"
+	if e.written == 1 {
+		were = "other output was"
+	}
+	return fmt.Sprintf("%d of %d inputs not converted (each said why above); the %d %s written",
+		len(e.errs), len(e.errs)+e.written, e.written, were)
+}
+
+// Unwrap gives the failures, which decide the exit code.
+func (e *batchError) Unwrap() []error { return e.errs }
+
+// interruptedError ends a run interrupted after kept outputs were
+// complete: they stay, the one being written does not.
+type interruptedError struct {
+	kept int
+	err  error
+}
+
+func (e *interruptedError) Error() string { return e.err.Error() }
+func (e *interruptedError) Unwrap() error { return e.err }
 
 // planJobs decides the outputs.
 func planJobs(o convertOptions, exp *exporters.Format) ([]job, error) {

@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -54,7 +55,12 @@ func run(ctx context.Context, args []string, s streams) (code int) {
 		return exitOK
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(s.Err, "chatferry: interrupted; nothing was written")
+		var ie *interruptedError
+		if errors.As(err, &ie) && ie.kept > 0 {
+			fmt.Fprintf(s.Err, "chatferry: interrupted; the %s finished before are kept, nothing else was written\n", plural(ie.kept, "output"))
+		} else {
+			fmt.Fprintln(s.Err, "chatferry: interrupted; nothing was written")
+		}
 		return exitFailure
 	}
 	fmt.Fprintln(s.Err, "chatferry: "+err.Error())

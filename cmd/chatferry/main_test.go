@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,5 +182,86 @@ func TestInputRefused(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
 			t.Errorf("%s left an output", c.name)
 		}
+	}
+}
+
+// With several inputs, one that cannot be read does not stop the others:
+// its error is said, the others are written, and the exit code is the
+// failure's.
+func TestSeveralInputsGoOnPastAFailure(t *testing.T) {
+	root := importertest.ModuleRoot(t)
+	sample := filepath.Join(root, "testdata", "json", "sample.json")
+	trip := filepath.Join(root, "testdata", "whatsapp", "WhatsApp Chat with Trip 2024.txt")
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "table.csv")
+	if err := os.WriteFile(bad, []byte("name,x\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(dir, "out"), 0o755)
+	code, _, stderr := runCLI(t, dir, "convert", sample, bad, trip, "--to", "text", "-o", "out")
+	if code != 3 {
+		t.Errorf("exit %d, want 3", code)
+	}
+	for _, want := range []string{"table.csv: not recognised", "1 of 3 inputs not converted", "the 2 other outputs were written"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+	for _, name := range []string{"sample.transcript.txt", "WhatsApp Chat with Trip 2024.transcript.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", name)); err != nil {
+			t.Errorf("%s was not written: %v", name, err)
+		}
+	}
+	// Run again: every output exists now and nothing is replaced.
+	code, _, stderr = runCLI(t, dir, "convert", sample, bad, trip, "--to", "text", "-o", "out")
+	if code != 3 || !strings.Contains(stderr, "none of the 3 inputs was converted") ||
+		strings.Count(stderr, "already exists; use --force") != 2 {
+		t.Errorf("second run: exit %d, stderr:\n%s", code, stderr)
+	}
+	// A usage error stops the run at once instead of repeating for
+	// every input.
+	code, _, stderr = runCLI(t, dir, "convert", sample, trip, "--to", "csv", "--delimiter", "|", "-o", "out", "--force")
+	if code != 2 || strings.Count(stderr, `--delimiter "|"`) != 1 {
+		t.Errorf("usage error: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// cancelAfter is a standard error that cancels the run when it has been
+// told that an output was written.
+type cancelAfter struct {
+	bytes.Buffer
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(" → ")) {
+		c.cancel()
+	}
+	return c.Buffer.Write(p)
+}
+
+// An interrupt between outputs keeps those already complete, says so,
+// and writes nothing of the rest.
+func TestInterruptKeepsFinishedOutputs(t *testing.T) {
+	root := importertest.ModuleRoot(t)
+	sample := filepath.Join(root, "testdata", "json", "sample.json")
+	trip := filepath.Join(root, "testdata", "whatsapp", "WhatsApp Chat with Trip 2024.txt")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errw := &cancelAfter{cancel: cancel}
+	code := run(ctx, []string{"convert", sample, trip, "--to", "text", "-o", "."},
+		streams{In: strings.NewReader(""), Out: io.Discard, Err: errw})
+	if code != 1 || !strings.Contains(errw.String(), "interrupted; the 1 output finished before are kept, nothing else was written") {
+		t.Errorf("exit %d, stderr:\n%s", code, errw.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "sample.transcript.txt" {
+		t.Errorf("the folder holds %v, want only sample.transcript.txt", names)
 	}
 }
