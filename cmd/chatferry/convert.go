@@ -105,55 +105,63 @@ func runConvert(ctx context.Context, o convertOptions, s streams) error {
 		return err
 	}
 	eopts := exporters.Options{Me: o.me, TZ: iopts.TZ, Values: iopts.Values, Console: s.Err}
-	// With several outputs, an input that cannot be converted does not
-	// stop the others: its error is said at once and the run ends with
-	// the count (and the exit code of the failures). A usage error, which
-	// every job would repeat, and an interrupt stop the run.
+	written, err := forEach(ctx, s, len(jobs), func(i int) error {
+		return convertJob(ctx, o, s, exp, iopts, eopts, jobs[i])
+	}, func(failed, total int) string {
+		if failed == total {
+			return fmt.Sprintf("none of the %d inputs was converted (each said why above)", total)
+		}
+		were := "other outputs were"
+		if total-failed == 1 {
+			were = "other output was"
+		}
+		return fmt.Sprintf("%d of %d inputs not converted (each said why above); the %d %s written",
+			failed, total, total-failed, were)
+	})
+	if err != nil && ctx.Err() != nil && written > 0 {
+		return &interruptedError{kept: written, err: err}
+	}
+	return err
+}
+
+// forEach does n pieces of work, one for each input (or output), and
+// returns how many succeeded. With several, a piece that fails does not
+// stop the others: its error is said at once and the run ends with a
+// *batchError that summary words and whose failures decide the exit code.
+// A usage error, which every piece would repeat, and an interrupt stop the
+// run at once.
+func forEach(ctx context.Context, s streams, n int, do func(i int) error, summary func(failed, total int) string) (int, error) {
 	var failed []error
-	written := 0
-	for _, j := range jobs {
-		err := convertJob(ctx, o, s, exp, iopts, eopts, j)
+	for i := range n {
+		err := do(i)
 		switch {
 		case err == nil:
-			written++
 			continue
-		case ctx.Err() != nil:
-			return &interruptedError{kept: written, err: err}
-		case len(jobs) == 1 || exitCode(err) == exitUsage:
-			return err
+		case n == 1 || ctx.Err() != nil || exitCode(err) == exitUsage:
+			return i - len(failed), err
 		}
 		fmt.Fprintln(s.Err, "chatferry: "+err.Error())
 		failed = append(failed, err)
 	}
 	if len(failed) > 0 {
-		return &batchError{written: written, errs: failed}
+		return n - len(failed), &batchError{msg: summary(len(failed), n), errs: failed}
 	}
-	return nil
+	return n, nil
 }
 
-// batchError ends a run of several outputs in which some inputs failed;
-// each failure was said when it happened.
+// batchError ends a run of several inputs in which some failed; each
+// failure was said when it happened.
 type batchError struct {
-	written int
-	errs    []error
+	msg  string
+	errs []error
 }
 
-func (e *batchError) Error() string {
-	if e.written == 0 {
-		return fmt.Sprintf("none of the %d inputs was converted (each said why above)", len(e.errs))
-	}
-	were := "other outputs were"
-	if e.written == 1 {
-		were = "other output was"
-	}
-	return fmt.Sprintf("%d of %d inputs not converted (each said why above); the %d %s written",
-		len(e.errs), len(e.errs)+e.written, e.written, were)
-}
+func (e *batchError) Error() string { return e.msg }
 
 // Unwrap gives the failures, which decide the exit code.
 func (e *batchError) Unwrap() []error { return e.errs }
 
-// interruptedError ends a run interrupted after kept outputs were
+// interruptedError ends a conversion interrupted after kept outputs were
 // complete: they stay, the one being written does not.
 type interruptedError struct {
 	kept int

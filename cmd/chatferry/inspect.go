@@ -15,26 +15,28 @@ import (
 
 type inspectOptions struct {
 	readFlags
-	input  string
+	inputs []string
 	asJSON bool
 }
 
 func newInspectCommand(s streams) *cobra.Command {
 	var o inspectOptions
 	c := &cobra.Command{
-		Use:   "inspect INPUT [--json]",
+		Use:   "inspect INPUT... [--json]",
 		Short: "Show what an input holds: format, chats, people, counts, times, media, warnings",
 		Long: `Inspect reads INPUT the way convert would and prints, per chat: the title and
 kind, the participants, how many messages and system events it has, the first
 and last time, how many attachments were found, are missing or were omitted by
 the export, and warnings (for instance a guessed date order). Nothing is written.
+With several inputs, each is shown in turn (--json: an array of them).
 
 ` + exitCodesHelp,
 		Example: `  chatferry inspect "WhatsApp Chat with Ann.zip"
-  chatferry inspect msgstore.db --from whatsapp-android --json`,
-		Args: cobra.ExactArgs(1),
+  chatferry inspect msgstore.db --from whatsapp-android --json
+  chatferry inspect exports/*.zip`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			o.input = args[0]
+			o.inputs = args
 			return runInspect(c.Context(), o, s)
 		},
 	}
@@ -75,12 +77,56 @@ type inspectReport struct {
 }
 
 func runInspect(ctx context.Context, o inspectOptions, s streams) error {
-	in, err := o.open(ctx, o.input)
-	if err != nil {
+	var reports []*inspectReport // --json with several inputs: printed at the end
+	printed := false
+	_, err := forEach(ctx, s, len(o.inputs), func(i int) error {
+		rep, err := inspectOne(ctx, o, o.inputs[i])
+		if rep == nil {
+			return err
+		}
+		switch {
+		case o.asJSON && len(o.inputs) > 1:
+			reports = append(reports, rep)
+		case o.asJSON:
+			if err := printJSON(s.Out, rep); err != nil {
+				return err
+			}
+		default:
+			if printed {
+				fmt.Fprintln(s.Out)
+			}
+			printInspect(s.Out, rep)
+			printed = true
+		}
 		return err
+	}, func(failed, total int) string {
+		return fmt.Sprintf("%d of %d inputs not read completely (each said why above)", failed, total)
+	})
+	if reports != nil {
+		if perr := printJSON(s.Out, reports); perr != nil {
+			return perr
+		}
+	}
+	return err
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// inspectOne reads one input and returns what it holds, with an error
+// when some records could not be read; the report is nil when the input
+// could not be read at all.
+func inspectOne(ctx context.Context, o inspectOptions, input string) (*inspectReport, error) {
+	in, err := o.open(ctx, input)
+	if err != nil {
+		return nil, err
 	}
 	defer in.Close()
-	rep := inspectReport{Input: o.input, Format: in.format.Name, Kind: in.src.Kind.String(),
+	rep := &inspectReport{Input: input, Format: in.format.Name, Kind: in.src.Kind.String(),
 		Skipped: in.src.Skipped, Chats: []*chatSummary{}}
 	var cur *chatSummary
 	err = in.each(func(it model.Item) {
@@ -93,23 +139,13 @@ func runInspect(ctx context.Context, o inspectOptions, s streams) error {
 		}
 	}, func(err error) { rep.Problems = append(rep.Problems, err.Error()) })
 	if err != nil {
-		return err
-	}
-	if o.asJSON {
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(rep); err != nil {
-			return err
-		}
-	} else {
-		printInspect(s.Out, &rep)
+		return nil, err
 	}
 	if len(rep.Problems) > 0 {
-		return &importers.ParseError{Err: fmt.Errorf("%s has %d invalid records (run 'chatferry validate %s' for the list)",
-			o.input, len(rep.Problems), o.input)}
+		return rep, &importers.ParseError{Err: fmt.Errorf("%s has %d invalid records (run 'chatferry validate %s' for the list)",
+			input, len(rep.Problems), input)}
 	}
-	return nil
+	return rep, nil
 }
 
 func summarizeChat(c *model.Chat) *chatSummary {

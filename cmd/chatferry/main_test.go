@@ -90,7 +90,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "formats json", args: []string{"formats", "--json"}, code: 0, stdout: `"outputs"`},
 		{name: "validate ok", args: []string{"validate", sample}, code: 0, stderr: "is valid"},
 		{name: "validate bad", args: []string{"validate", bad}, code: 3, stdout: "bad-records.json:6: unknown field \"colour\"", stderr: "4 problems found"},
-		{name: "validate wrong args", args: []string{"validate"}, code: 2, stderr: "accepts 1 arg"},
+		{name: "validate wrong args", args: []string{"validate"}, code: 2, stderr: "requires at least 1 arg"},
 		{name: "completion", args: []string{"completion", "bash"}, code: 0, stdout: "bash completion"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

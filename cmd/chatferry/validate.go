@@ -14,24 +14,25 @@ import (
 
 type validateOptions struct {
 	readFlags
-	input string
+	inputs []string
 }
 
 func newValidateCommand(s streams) *cobra.Command {
 	var o validateOptions
 	c := &cobra.Command{
-		Use:   "validate INPUT",
-		Short: "Check an input and list every problem as file:line: message",
-		Long: `Validate reads INPUT completely and prints every problem it finds, one per line
-as file:line: message, followed by the warnings of its chats. It exits 0 when
-the input is valid (warnings alone do not fail) and 3 when it is not.
+		Use:   "validate INPUT...",
+		Short: "Check inputs and list every problem as file:line: message",
+		Long: `Validate reads each INPUT completely and prints every problem it finds, one per
+line as file:line: message, followed by the warnings of its chats. It exits 0
+when every input is valid (warnings alone do not fail) and 3 when one is not.
 
 ` + exitCodesHelp,
 		Example: `  chatferry validate export.json
-  chatferry validate _chat.txt --from whatsapp --date-order dmy`,
-		Args: cobra.ExactArgs(1),
+  chatferry validate _chat.txt --from whatsapp --date-order dmy
+  chatferry validate exports/*.zip`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			o.input = args[0]
+			o.inputs = args
 			return runValidate(c.Context(), o, s)
 		},
 	}
@@ -40,7 +41,17 @@ the input is valid (warnings alone do not fail) and 3 when it is not.
 }
 
 func runValidate(ctx context.Context, o validateOptions, s streams) error {
-	in, err := o.open(ctx, o.input)
+	_, err := forEach(ctx, s, len(o.inputs), func(i int) error {
+		return validateOne(ctx, o, s, o.inputs[i])
+	}, func(failed, total int) string {
+		return fmt.Sprintf("%d of %d inputs not valid (each said why above)", failed, total)
+	})
+	return err
+}
+
+// validateOne checks one input.
+func validateOne(ctx context.Context, o validateOptions, s streams, input string) error {
+	in, err := o.open(ctx, input)
 	if err != nil {
 		return err
 	}
@@ -50,7 +61,7 @@ func runValidate(ctx context.Context, o validateOptions, s streams) error {
 		problems++
 		msg := fmt.Sprintf(format, args...)
 		if pos.IsZero() {
-			fmt.Fprintf(s.Out, "%s: %s\n", o.input, msg)
+			fmt.Fprintf(s.Out, "%s: %s\n", input, msg)
 			return
 		}
 		fmt.Fprintf(s.Out, "%s: %s\n", pos, msg)
@@ -121,8 +132,8 @@ func runValidate(ctx context.Context, o validateOptions, s streams) error {
 		fmt.Fprintf(s.Out, "warning: %s\n", w)
 	}
 	if problems > 0 {
-		return &importers.ParseError{Err: fmt.Errorf("%s: %s found", o.input, plural(problems, "problem"))}
+		return &importers.ParseError{Err: fmt.Errorf("%s: %s found", input, plural(problems, "problem"))}
 	}
-	fmt.Fprintf(s.Err, "chatferry: %s is valid (%s)\n", o.input, in.format.Name)
+	fmt.Fprintf(s.Err, "chatferry: %s is valid (%s)\n", input, in.format.Name)
 	return nil
 }
