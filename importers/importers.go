@@ -81,6 +81,9 @@ func NoChatError(want string, titles []string) error {
 		}
 		b.WriteString(strconv.Quote(t))
 	}
+	if len(titles) == 0 {
+		return OptionErrorf("--chat %q matches no chat: the input holds none", want)
+	}
 	return OptionErrorf("--chat %q matches no chat; give a chat's name or phone number; the chats are: %s", want, b.String())
 }
 

@@ -44,6 +44,9 @@ func TestNoChatError(t *testing.T) {
 	if !errors.As(err, &oe) || !strings.HasSuffix(err.Error(), `the chats are: "Ann", "Say \"hi\""`) {
 		t.Errorf("two chats: %v", err)
 	}
+	if err := importers.NoChatError("Nobody", nil); !strings.HasSuffix(err.Error(), "the input holds none") {
+		t.Errorf("no chats: %v", err)
+	}
 	var many []string
 	for i := range 25 {
 		many = append(many, fmt.Sprint("chat ", i))

@@ -77,7 +77,8 @@ type inspectReport struct {
 }
 
 func runInspect(ctx context.Context, o inspectOptions, s streams) error {
-	var reports []*inspectReport // --json with several inputs: printed at the end
+	several := len(o.inputs) > 1
+	reports := []*inspectReport{} // --json with several inputs: one array, printed at the end
 	printed := false
 	_, err := forEach(ctx, s, len(o.inputs), func(i int) error {
 		rep, err := inspectOne(ctx, o, o.inputs[i])
@@ -85,7 +86,7 @@ func runInspect(ctx context.Context, o inspectOptions, s streams) error {
 			return err
 		}
 		switch {
-		case o.asJSON && len(o.inputs) > 1:
+		case o.asJSON && several:
 			reports = append(reports, rep)
 		case o.asJSON:
 			if err := printJSON(s.Out, rep); err != nil {
@@ -102,7 +103,7 @@ func runInspect(ctx context.Context, o inspectOptions, s streams) error {
 	}, func(failed, total int) string {
 		return fmt.Sprintf("%d of %d inputs not read completely (each said why above)", failed, total)
 	})
-	if reports != nil {
+	if o.asJSON && several && ctx.Err() == nil {
 		if perr := printJSON(s.Out, reports); perr != nil {
 			return perr
 		}

@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, s streams) (code int) {
 	if ctx.Err() != nil {
 		var ie *interruptedError
 		if errors.As(err, &ie) && ie.kept > 0 {
-			fmt.Fprintf(s.Err, "chatferry: interrupted; the %s finished before are kept, nothing else was written\n", plural(ie.kept, "output"))
+			fmt.Fprintf(s.Err, "chatferry: interrupted; kept the %s finished before, wrote nothing else\n", plural(ie.kept, "output"))
 		} else {
 			fmt.Fprintln(s.Err, "chatferry: interrupted; nothing was written")
 		}

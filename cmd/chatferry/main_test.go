@@ -253,7 +253,7 @@ func TestInterruptKeepsFinishedOutputs(t *testing.T) {
 	errw := &cancelAfter{cancel: cancel}
 	code := run(ctx, []string{"convert", sample, trip, "--to", "text", "-o", "."},
 		streams{In: strings.NewReader(""), Out: io.Discard, Err: errw})
-	if code != 1 || !strings.Contains(errw.String(), "interrupted; the 1 output finished before are kept, nothing else was written") {
+	if code != 1 || !strings.Contains(errw.String(), "interrupted; kept the 1 output finished before, wrote nothing else") {
 		t.Errorf("exit %d, stderr:\n%s", code, errw.String())
 	}
 	entries, _ := os.ReadDir(dir)
