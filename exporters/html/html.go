@@ -8,9 +8,7 @@
 // as messages arrive; only a small summary per chat (its title, counts and
 // one line per page) stays in memory until Close writes the index.
 //
-// Everything from a chat is escaped: the frame of each page by
-// html/template, the messages by appenders that escape as html/template
-// does (render.go). Each page carries a
+// Everything from a chat is escaped by html/template. Each page carries a
 // Content-Security-Policy that allows no remote loads, no plugins or
 // frames, styles and scripts only by the hashes of the archive's own, and
 // images and media only from the archive's folder.

@@ -117,32 +117,17 @@ func (p *chatPages) write(m *model.Message) error {
 		}
 	}
 	p.onPage++
-	v, err := p.view(m)
-	if err != nil {
-		return err
-	}
-	if err := appendTo(p.file, appendMessage, v); err != nil {
-		return err
-	}
-	return appendTo(p.search, appendFound, p.found(v))
-}
-
-// view makes the next message of the chat's current page, and counts it
-// in the chat's summary.
-func (p *chatPages) view(m *model.Message) (*messageView, error) {
 	p.ordinal++
 	v, err := p.messageView(m)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.sum.add(v, &p.sum.Pages[len(p.sum.Pages)-1])
-	return v, nil
-}
-
-// found is what the chat's search page shows of v.
-func (p *chatPages) found(v *messageView) *foundView {
-	return &foundView{Href: pageName(p.page) + "#" + v.Anchor, Time: v.Time,
-		When: v.When(), System: v.System, Sender: v.Sender, Color: v.Color, Plain: v.Plain()}
+	if err := p.file.execute("message", v); err != nil {
+		return err
+	}
+	return p.search.execute("found", foundView{Href: pageName(p.page) + "#" + v.Anchor, Time: v.Time,
+		When: v.When(), System: v.System, Sender: v.Sender, Color: v.Color, Plain: v.Plain()})
 }
 
 // foundView is one message on a chat's search page.
@@ -166,15 +151,9 @@ func createPage(name string) (*pageFile, error) {
 	return &pageFile{f: f, bw: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
-// execute renders the named template of pages.tmpl into the file.
+// execute renders the named template into the file.
 func (pf *pageFile) execute(name string, data any) error {
 	return pageTemplates.ExecuteTemplate(pf.bw, name, data)
-}
-
-// appendTo writes into pf the markup that render appends for v.
-func appendTo[V any](pf *pageFile, render func([]byte, V) []byte, v V) error {
-	_, err := pf.bw.Write(render(pf.bw.AvailableBuffer(), v))
-	return err
 }
 
 func (pf *pageFile) close() error {
