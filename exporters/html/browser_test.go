@@ -121,7 +121,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _ := exportertest.Write(t, f, items, exporters.Options{Me: "Ben Sample", TZ: berlin,
-		Values: exporters.Values{"page-size": "12"}})
+		Values: exporters.Values{"page-size": "12", "search-size": "10"}})
 
 	b := startBrowser(t, chromium)
 	b.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": 820, "height": 1000,
@@ -227,18 +227,33 @@ func TestBrowser(t *testing.T) {
 		if next != "page-0002.html?q=see%20station" {
 			t.Errorf("the next page link is %q, want it to carry the search", next)
 		}
-		// The chat's search page lists every message of every page.
+		// The chat's search pages list every message of every page, ten
+		// to a search page here: the search carries on to the next one.
+		shown := func() []string {
+			var results []string
+			b.eval(`Array.from(document.querySelectorAll("#all .found"), li => li.offsetParent ? li.firstChild.getAttribute("href") : "").filter(Boolean)`, &results)
+			return results
+		}
 		b.navigate("file://" + filepath.Join(out, "chat-001-ann-example", "search.html") + "?q=report")
-		var results []string
-		b.eval(`Array.from(document.querySelectorAll("#all .found"), li => li.offsetParent ? li.firstChild.getAttribute("href") : "").filter(Boolean)`, &results)
-		if len(results) != 1 || results[0] != "page-0002.html#m15" {
-			t.Errorf("searching the whole chat for report finds %q, want the message on page 2", results)
+		if results := shown(); len(results) != 0 {
+			t.Errorf("the first search page finds %q for report, want nothing (it is message 15)", results)
+		}
+		b.eval(`document.querySelector("a[rel=next]").getAttribute("href")`, &next)
+		if next != "search-0002.html?q=report" {
+			t.Fatalf("the next search page link is %q, want it to carry the search", next)
+		}
+		b.navigate("file://" + filepath.Join(out, "chat-001-ann-example", next))
+		if results := shown(); len(results) != 1 || results[0] != "page-0002.html#m15" {
+			t.Errorf("the second search page finds %q for report, want the message on page 2", results)
+		}
+		var prev string
+		b.eval(`document.querySelector("a[rel=prev]").getAttribute("href")`, &prev)
+		if prev != "search.html?q=report" {
+			t.Errorf("the previous search page link is %q, want it to carry the search", prev)
 		}
 		b.navigate("file://" + filepath.Join(out, "chat-001-ann-example", "search.html"))
-		var shown int
-		b.eval(`Array.from(document.querySelectorAll("#all .found")).filter(li => li.offsetParent).length`, &shown)
-		if shown != 0 {
-			t.Errorf("the search page shows %d messages before a search, want none", shown)
+		if results := shown(); len(results) != 0 {
+			t.Errorf("the search page shows %d messages before a search, want none", len(results))
 		}
 		b.navigate("file://" + filepath.Join(out, "index.html"))
 		b.eval(`(async () => {

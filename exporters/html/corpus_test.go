@@ -92,7 +92,7 @@ func writeCorpus(t *testing.T, f *exporters.Format, b *browser, root string) (wr
 				}
 			}
 			out, _ := exportertest.Write(t, f, items, exporters.Options{TZ: time.UTC, Values: exporters.Values{"page-size": "200"}})
-			onPages, onSearch := countIn(t, out, "page-*.html", `<div class="msg[ "]`), countIn(t, out, "search.html", `<li class="found">`)
+			onPages, onSearch := countIn(t, out, "page-*.html", `<div class="msg[ "]`), countIn(t, out, "search*.html", `<li class="found">`)
 			if onPages != messages || onSearch != messages {
 				t.Errorf("%d messages make %d on the pages and %d on the search pages", messages, onPages, onSearch)
 			}

@@ -12,6 +12,6 @@ func TestKit(t *testing.T) {
 	exportertest.Run(t, "html",
 		exportertest.Case{},
 		exportertest.Case{Name: "paged", Options: exporters.Options{
-			Values: exporters.Values{"page-size": "4", "title": "Paged <archive>"}}},
+			Values: exporters.Values{"page-size": "4", "search-size": "6", "title": "Paged <archive>"}}},
 	)
 }

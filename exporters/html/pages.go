@@ -22,7 +22,10 @@ type chatPages struct {
 	onPage  int // messages on the current page
 	ordinal int // messages of the chat so far
 	file    *pageFile
-	search  *pageFile
+
+	searchPage int // the current search page's number, from 1
+	onSearch   int // messages on the current search page
+	search     *pageFile
 
 	lastDay    string
 	lastSender model.ParticipantID
@@ -38,34 +41,54 @@ type replyTarget struct {
 
 func pageName(n int) string { return fmt.Sprintf("page-%04d.html", n) }
 
-// searchName is the name of a chat's search page in its folder.
-const searchName = "search.html"
-
-// start opens the chat's first page and its search page.
-func (p *chatPages) start() error {
-	f, err := createPage(filepath.Join(p.w.dir, p.sum.Folder, searchName))
-	if err != nil {
-		return err
+// searchName is the name of a chat's search page number n in its folder;
+// the first is the one every page links to.
+func searchName(n int) string {
+	if n == 1 {
+		return "search.html"
 	}
-	p.search = f
-	if err := f.execute("searchStart", p.pageView(false)); err != nil {
+	return fmt.Sprintf("search-%04d.html", n)
+}
+
+// start opens the chat's first page and its first search page.
+func (p *chatPages) start() error {
+	if err := p.openSearch(); err != nil {
 		return err
 	}
 	return p.openPage()
 }
 
-// finish ends the last page and the search page.
+// finish ends the last page and the last search page.
 func (p *chatPages) finish() error {
 	err := p.closePage(false)
-	if p.search != nil {
-		if serr := p.search.execute("searchEnd", p.pageView(false)); err == nil {
-			err = serr
-		}
-		if cerr := p.search.close(); err == nil {
-			err = cerr
-		}
-		p.search = nil
+	if serr := p.closeSearch(false); err == nil {
+		err = serr
 	}
+	return err
+}
+
+func (p *chatPages) openSearch() error {
+	p.searchPage++
+	p.onSearch = 0
+	f, err := createPage(filepath.Join(p.w.dir, p.sum.Folder, searchName(p.searchPage)))
+	if err != nil {
+		return err
+	}
+	p.search = f
+	return f.execute("searchStart", p.searchView(false))
+}
+
+// closeSearch ends the current search page, with a link to the next one
+// when more follows.
+func (p *chatPages) closeSearch(more bool) error {
+	if p.search == nil {
+		return nil
+	}
+	err := p.search.execute("searchEnd", p.searchView(more))
+	if cerr := p.search.close(); err == nil {
+		err = cerr
+	}
+	p.search = nil
 	return err
 }
 
@@ -116,6 +139,14 @@ func (p *chatPages) write(m *model.Message) error {
 			return err
 		}
 	}
+	if p.onSearch == p.w.searchSize {
+		if err := p.closeSearch(true); err != nil {
+			return err
+		}
+		if err := p.openSearch(); err != nil {
+			return err
+		}
+	}
 	p.onPage++
 	p.ordinal++
 	v, err := p.messageView(m)
@@ -126,6 +157,7 @@ func (p *chatPages) write(m *model.Message) error {
 	if err := p.file.execute("message", v); err != nil {
 		return err
 	}
+	p.onSearch++
 	return p.search.execute("found", foundView{Href: pageName(p.page) + "#" + v.Anchor, Time: v.Time,
 		When: v.When(), System: v.System, Sender: v.Sender, Color: v.Color, Plain: v.Plain()})
 }

@@ -1,11 +1,13 @@
 package html
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -196,5 +198,21 @@ func TestLocationOf(t *testing.T) {
 	pin := locationOf(&model.Location{Latitude: 36.666958, Longitude: 29.113155})
 	if pin.Coords != "36.666958, 29.113155" || pin.Geo != "geo:36.666958,29.113155" || !strings.Contains(pin.Href, "mlat=36.666958") {
 		t.Errorf("a position: %+v", pin)
+	}
+}
+
+// The size options take a positive number of messages; anything else is
+// an option error, and a missing one is the default.
+func TestSizeOption(t *testing.T) {
+	for _, c := range []struct {
+		value string
+		want  int
+		bad   bool
+	}{{"", 7, false}, {"25", 25, false}, {"0", 7, true}, {"-3", 7, true}, {"many", 7, true}} {
+		n, err := sizeOption(exporters.Options{Values: exporters.Values{"search-size": c.value}}, "search-size", 7)
+		var oe *exporters.OptionError
+		if n != c.want || errors.As(err, &oe) != c.bad || (err != nil) != c.bad {
+			t.Errorf("search-size %q: %d, %v; want %d, error %v", c.value, n, err, c.want, c.bad)
+		}
 	}
 }

@@ -75,6 +75,10 @@ func TestMemoryDoesNotGrowWithChat(t *testing.T) {
 	if len(pages) != 100 {
 		t.Errorf("100,000 messages by 1,000 make %d pages, want 100", len(pages))
 	}
+	searches, _ := filepath.Glob(filepath.Join(dir, "chat-001-long", "search*.html"))
+	if len(searches) != 100_000/html.DefaultSearchSize {
+		t.Errorf("100,000 messages make %d search pages, want %d", len(searches), 100_000/html.DefaultSearchSize)
+	}
 	index, err := os.ReadFile(filepath.Join(dir, "index.html"))
 	if err != nil {
 		t.Fatal(err)

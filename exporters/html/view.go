@@ -9,7 +9,7 @@ import (
 	"github.com/chatferry/chatferry/model"
 )
 
-// pageView is what the start and end of a chat page show.
+// pageView is what the start and end of a chat page or search page show.
 type pageView struct {
 	Archive    string
 	Chat       *chatSummary
@@ -17,6 +17,25 @@ type pageView struct {
 	First      bool   // the chat's first page: show its details
 	Prev, Next string // neighbour pages, relative to the page
 	TimeNote   string
+	From, To   int // on a search page: the numbers of its first and last message
+}
+
+// searchView is the start and end of the current search page: its
+// neighbours, and the messages it holds so far.
+func (p *chatPages) searchView(more bool) pageView {
+	n := p.searchPage
+	v := pageView{Archive: p.w.title, Chat: p.sum, Page: n, TimeNote: timeNote(p.sum.Floating, p.sum.Zoned, p.w.tz),
+		From: p.ordinal - p.onSearch + 1, To: p.ordinal}
+	if p.onSearch == 0 {
+		v.From = p.ordinal + 1
+	}
+	if n > 1 {
+		v.Prev = searchName(n - 1)
+	}
+	if more {
+		v.Next = searchName(n + 1)
+	}
+	return v
 }
 
 func (p *chatPages) pageView(more bool) pageView {
