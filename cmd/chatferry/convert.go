@@ -35,10 +35,10 @@ func newConvertCommand(s streams) *cobra.Command {
 		Long: `Convert reads each INPUT (a file, a folder or a zip; "-" is standard input),
 detects its format unless --from names it, and writes it with --to.
 
-Each input gets its own output, named after the input (in the current folder, or
-in the folder -o names when there are several inputs or when the output is a
-file), unless the output format merges every input into one output (sqlite,
-html, signal). "-o -" writes to standard output where the format is a single
+Each input gets its own output, named after the input (an iPhone _chat.txt after
+its folder), in the current folder or, when there are several inputs or the
+output is a file, in the folder -o names; unless the output format merges every
+input into one output (sqlite, html, signal). "-o -" writes to standard output where the format is a single
 stream (json, csv, text, whatsapp). When one of several inputs cannot be
 converted, chatferry says why and goes on with the others; the exit code is
 that of the failure.
@@ -276,6 +276,16 @@ func defaultOutput(exp *exporters.Format, inputs []string) string {
 		return "chatferry" + exp.Ext
 	}
 	base := filepath.Base(strings.TrimRight(inputs[0], `/\`))
+	// An iPhone export's transcript is always _chat.txt: its output is
+	// named after the folder it was unpacked into ("WhatsApp Chat - Ann"),
+	// so that several of them can be converted side by side.
+	if strings.EqualFold(base, "_chat.txt") {
+		if abs, err := filepath.Abs(inputs[0]); err == nil {
+			if dir := filepath.Base(filepath.Dir(abs)); dir != string(filepath.Separator) && dir != "." {
+				return dir + exp.Ext
+			}
+		}
+	}
 	if ext := filepath.Ext(base); ext != "" && len(ext) <= 8 && !strings.ContainsAny(ext, " ") {
 		base = strings.TrimSuffix(base, ext)
 	}
