@@ -38,10 +38,10 @@ detects its format unless --from names it, and writes it with --to.
 Each input gets its own output, named after the input (an iPhone _chat.txt after
 its folder), in the current folder or, when there are several inputs or the
 output is a file, in the folder -o names; unless the output format merges every
-input into one output (sqlite, html, signal). "-o -" writes to standard output where the format is a single
-stream (json, csv, text, whatsapp). When one of several inputs cannot be
-converted, chatferry says why and goes on with the others; the exit code is
-that of the failure.
+input into one output (sqlite, html, signal). "-o -" writes to standard output
+where the format is a single stream (json, csv, text, whatsapp). When one of
+several inputs cannot be converted, chatferry says why and goes on with the
+others; the exit code is that of the failure.
 
 An output is written under a temporary name and renamed when complete: a failed
 or interrupted output leaves nothing behind. An existing output is never replaced
