@@ -2,7 +2,6 @@ package exporters_test
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,43 +9,20 @@ import (
 	"testing/fstest"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/exportertest"
 	"github.com/chatferry/chatferry/model"
 )
-
-// failFS holds "broken.jpg", which fails after its first bytes, beside
-// the files of a MapFS.
-type failFS struct{ fstest.MapFS }
-
-var errRead = errors.New("injected read error")
-
-func (f failFS) Open(name string) (fs.File, error) {
-	if name == "broken.jpg" {
-		return &failFile{}, nil
-	}
-	return f.MapFS.Open(name)
-}
-
-type failFile struct{ n int }
-
-func (f *failFile) Stat() (fs.FileInfo, error) { return fstest.MapFS{"x": {}}.Stat("x") }
-func (f *failFile) Close() error               { return nil }
-func (f *failFile) Read(p []byte) (int, error) {
-	if f.n++; f.n > 1 {
-		return 0, errRead
-	}
-	return copy(p, "partial"), nil
-}
 
 // Whatever keeps the input from giving a file is a *MediaError that
 // matches ErrNoMedia and says why; nothing of the file is left in the
 // output. A failure of the output is not one.
 func TestMediaErrors(t *testing.T) {
 	root := t.TempDir()
-	c := &model.Chat{Media: failFS{fstest.MapFS{
+	c := &model.Chat{Media: exportertest.FailingMedia("broken.jpg", fstest.MapFS{
 		"ok.jpg":        {Data: []byte("fine")},
 		"album/in.jpg":  {Data: []byte("inside")},
 		"album/sub.jpg": {Data: []byte("x")},
-	}}}
+	})}
 	d := &exporters.MediaDir{Root: root, Sub: "media"}
 	for _, tc := range []struct{ path, why string }{
 		{"", "the input does not hold it"},

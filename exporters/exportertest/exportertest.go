@@ -222,33 +222,46 @@ func checkReport(t *testing.T, f *exporters.Format, items []model.Item, rep *exp
 	}
 }
 
-// brokenMedia is the files of an input that cannot give most of them:
-// "broken.jpg" fails after its first bytes, "album" is a folder, and
-// "ok.jpg" is the one that can be read.
-type brokenMedia struct{}
+// PartialBytes is what the failing file of FailingMedia gives before its
+// read fails.
+const PartialBytes = "PARTIAL-BYTES-OF-A-BROKEN-FILE"
 
-// brokenBytes is what broken.jpg gives before it fails.
-const brokenBytes = "PARTIAL-BYTES-OF-A-BROKEN-FILE"
+// ErrMediaRead is the error the failing file of FailingMedia returns.
+var ErrMediaRead = errors.New("injected read error")
 
-func (brokenMedia) Open(name string) (fs.File, error) {
-	files := fstest.MapFS{"ok.jpg": {Data: []byte("a picture")}, "album/a.jpg": {Data: []byte("x")}}
-	if name == "broken.jpg" {
-		return &brokenFile{}, nil
+// FailingMedia returns the files of an input in which the file named fail
+// gives PartialBytes and then fails with ErrMediaRead, half-way through
+// its stated size; files holds the others.
+func FailingMedia(fail string, files fstest.MapFS) fs.FS {
+	return failingMedia{fail: fail, files: files}
+}
+
+type failingMedia struct {
+	fail  string
+	files fstest.MapFS
+}
+
+func (m failingMedia) Open(name string) (fs.File, error) {
+	if name == m.fail {
+		return &failingFile{name: name}, nil
 	}
-	return files.Open(name)
+	return m.files.Open(name)
 }
 
-type brokenFile struct{ reads int }
-
-func (f *brokenFile) Stat() (fs.FileInfo, error) {
-	return fstest.MapFS{"broken.jpg": {Data: []byte(brokenBytes + brokenBytes)}}.Stat("broken.jpg")
+type failingFile struct {
+	name  string
+	reads int
 }
-func (f *brokenFile) Close() error { return nil }
-func (f *brokenFile) Read(p []byte) (int, error) {
+
+func (f *failingFile) Stat() (fs.FileInfo, error) {
+	return fstest.MapFS{f.name: {Data: []byte(PartialBytes + PartialBytes)}}.Stat(f.name)
+}
+func (f *failingFile) Close() error { return nil }
+func (f *failingFile) Read(p []byte) (int, error) {
 	if f.reads++; f.reads > 1 {
-		return 0, errors.New("injected read error")
+		return 0, ErrMediaRead
 	}
-	return copy(p, brokenBytes), nil
+	return copy(p, PartialBytes), nil
 }
 
 // checkUnreadableMedia: attachments whose files the input names but
@@ -274,7 +287,8 @@ func checkUnreadableMedia(t *testing.T, f *exporters.Format, items []model.Item,
 		t.Skip("the input has no text message to attach files to")
 	}
 	c := *chat
-	c.Media = brokenMedia{}
+	// "broken.jpg" fails half-way, "album" is a folder, "ok.jpg" can be read.
+	c.Media = FailingMedia("broken.jpg", fstest.MapFS{"ok.jpg": {Data: []byte("a picture")}, "album/a.jpg": {Data: []byte("x")}})
 	m := *base
 	m.Kind, m.Text, m.Reactions, m.ReplyTo, m.Quote = model.KindMedia, "", nil, "", nil
 	bad := []string{"nope.jpg", "../../../etc/passwd", "/etc/hosts", "album", "broken.jpg"}
@@ -289,7 +303,7 @@ func checkUnreadableMedia(t *testing.T, f *exporters.Format, items []model.Item,
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte(brokenBytes)) {
+		if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte(PartialBytes)) {
 			t.Errorf("%s holds part of a file that failed to read", p)
 		}
 		return nil

@@ -360,7 +360,7 @@ func TestUnreadableMediaIsReported(t *testing.T) {
 		if held {
 			c = chat("New chat")
 		}
-		c.Media = brokenFS{}
+		c.Media = exportertest.FailingMedia("b.jpg", nil)
 		m := msg(fmt.Sprint("x", held), at, "a", "look")
 		m.Attachments = []model.Attachment{{Name: "b.jpg", Path: "b.jpg"}}
 		rep, err := tryExport(out, []model.Item{c, msg(fmt.Sprint("w", held), at, "a", "before"), m}, exporters.Options{})
@@ -380,18 +380,6 @@ func TestUnreadableMediaIsReported(t *testing.T) {
 		t.Errorf("a part of the unreadable file was kept:\n%s", got)
 	}
 }
-
-var errBroken = errors.New("injected read error")
-
-type brokenFS struct{}
-
-func (brokenFS) Open(name string) (fs.File, error) { return brokenFile{}, nil }
-
-type brokenFile struct{}
-
-func (brokenFile) Stat() (fs.FileInfo, error) { return nil, errBroken }
-func (brokenFile) Read([]byte) (int, error)   { return 0, errBroken }
-func (brokenFile) Close() error               { return nil }
 
 // assertNoLeftovers fails when a run left temporary files in dir.
 func assertNoLeftovers(t testing.TB, dir string) {
