@@ -97,9 +97,6 @@ func (in *input) each(item func(model.Item), problem func(error)) error {
 // openInput opens path and starts reading it with the named format, or the
 // detected one.
 func openInput(ctx context.Context, path, from string, opts importers.Options) (*input, error) {
-	// Copies of chats in the temporary folder that a killed run left
-	// behind go now, whatever this run reads.
-	importers.RemoveStaleTemp()
 	var f *importers.Format
 	if from != "" {
 		var err error

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	_ "github.com/chatferry/chatferry/exporters/all"
+	"github.com/chatferry/chatferry/importers"
 	_ "github.com/chatferry/chatferry/importers/all"
 )
 
@@ -48,6 +49,9 @@ func run(ctx context.Context, args []string, s streams) (code int) {
 			code = exitFailure
 		}
 	}()
+	// Copies of inputs that a killed run left in the temporary folder go
+	// first, once a run, however many inputs it reads.
+	importers.RemoveStaleTemp()
 	root := newRootCommand(s)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
