@@ -13,6 +13,8 @@ import (
 	"path"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -23,43 +25,77 @@ const maxVCard = 64 << 10
 // media resolves the files a transcript names, relative to its folder.
 type media struct {
 	fsys  fs.FS
-	dir   string          // the transcript's folder in fsys, "." for the top
-	names map[string]bool // the folder's files, listed on first use
-	big   bool            // the folder holds too many files to list
+	dir   string            // the transcript's folder in fsys, "." for the top
+	names map[string]string // the folder's files, listed on first use: name → name
+	big   bool              // the folder holds too many files to list
 }
 
 // maxListed bounds the folder listing kept to look attachments up.
 const maxListed = 100_000
 
-// listed reports whether the transcript's folder holds a file called
-// name, listing the folder once instead of asking the file system for
-// every attachment.
-func (m *media) listed(name string) (found, known bool) {
-	if m.names == nil && !m.big {
-		m.names = map[string]bool{}
-		entries, err := fs.ReadDir(m.fsys, m.dir)
-		if err != nil || len(entries) > maxListed {
-			m.big, m.names = true, nil
-		} else {
-			for _, e := range entries {
-				if e.Type().IsRegular() {
-					m.names[e.Name()] = true
-				}
-			}
+// list reads the transcript's folder once instead of asking the file
+// system for every attachment. Each file is listed under its own name
+// and, when that differs, under its name in Unicode's composed form
+// (NFC): a transcript writes "Café.pdf" composed, but a zip made on a
+// Mac, or a folder unpacked there, may hold the same name decomposed,
+// and the two must be the same file.
+func (m *media) list() {
+	if m.names != nil || m.big {
+		return
+	}
+	m.names = map[string]string{}
+	entries, err := fs.ReadDir(m.fsys, m.dir)
+	if err != nil || len(entries) > maxListed {
+		m.big, m.names = true, nil
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		m.names[e.Name()] = e.Name()
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !e.Type().IsRegular() || norm.NFC.IsNormalString(n) {
+			continue
+		}
+		if _, taken := m.names[norm.NFC.String(n)]; !taken {
+			m.names[norm.NFC.String(n)] = n // an exact name always wins
 		}
 	}
-	if m.big {
-		return false, false
-	}
-	return m.names[name], true
 }
 
-// path returns where name lives in fsys, or "" when name is not a plain
-// file name (attachment names come from the transcript: untrusted).
+// path returns where the file the transcript calls name lives in fsys,
+// or "" when the export holds no such file or name is not a plain file
+// name (attachment names come from the transcript: untrusted).
 func (m *media) path(name string) string {
 	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." || !fs.ValidPath(name) {
 		return ""
 	}
+	m.list()
+	if !m.big {
+		n, ok := m.names[name]
+		if !ok {
+			n, ok = m.names[norm.NFC.String(name)]
+		}
+		if !ok {
+			return ""
+		}
+		return m.join(n)
+	}
+	// Too many files to list: ask for the name as written, then in the
+	// composed and decomposed forms.
+	for _, n := range []string{name, norm.NFC.String(name), norm.NFD.String(name)} {
+		if info, err := fs.Stat(m.fsys, m.join(n)); err == nil && info.Mode().IsRegular() {
+			return m.join(n)
+		}
+	}
+	return ""
+}
+
+// join returns the path of the file called name in the transcript's folder.
+func (m *media) join(name string) string {
 	if m.dir == "." {
 		return name // fs.ValidPath and no slash: a clean name of its own
 	}
@@ -68,15 +104,7 @@ func (m *media) path(name string) string {
 
 // exists reports whether the export holds a file called name.
 func (m *media) exists(name string) bool {
-	p := m.path(name)
-	if p == "" {
-		return false
-	}
-	if found, known := m.listed(name); known {
-		return found
-	}
-	info, err := fs.Stat(m.fsys, p)
-	return err == nil && info.Mode().IsRegular()
+	return m.path(name) != ""
 }
 
 // attachment describes the named file: its size, its MIME type and kind
@@ -88,9 +116,7 @@ func (m *media) attachment(name string) (model.Attachment, []model.Contact) {
 	var info fs.FileInfo
 	var err error = fs.ErrNotExist
 	if p != "" {
-		if found, known := m.listed(name); found || !known {
-			info, err = fs.Stat(m.fsys, p)
-		}
+		info, err = fs.Stat(m.fsys, p)
 	}
 	if p == "" || err != nil || !info.Mode().IsRegular() {
 		a.Missing = true
