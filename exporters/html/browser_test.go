@@ -17,14 +17,17 @@ import (
 // ran, so the test sees it even where no dialog opens.
 const pwn = "window.__pwned=(window.__pwned||[]).concat"
 
+// evil is text that tries to run a script named by tag, from an element
+// or from an attribute it breaks out of.
+func evil(tag string) string {
+	return `"><script>` + pwn + `('` + tag + `')</script><img src=x onerror="` + pwn + `('` + tag + `-img')">`
+}
+
 // hostileChat is a chat whose every field a page shows tries to run a
 // script, break out of an attribute, or point a link at javascript:.
 func hostileChat(t testing.TB) []model.Item {
 	root := importertest.ModuleRoot(t)
-	evil := func(tag string) string {
-		return `"><script>` + pwn + `('` + tag + `')</script><img src=x onerror="` + pwn + `('` + tag + `-img')">`
-	}
-	c := &model.Chat{ID: "h", Title: "Hostile " + evil("title"), Kind: model.Group,
+	c := &model.Chat{ID: "h", Title: "Hostile " + evil("title"), Kind: model.Group, Format: "whatsapp",
 		Participants: []model.Participant{
 			{ID: "a", Name: "Mallory " + evil("name")},
 			{ID: "b", Name: "Ben Sample", Me: true},
@@ -54,6 +57,8 @@ func hostileChat(t testing.TB) []model.Item {
 			{Name: "PTT-20240401-WA0001.wav", Kind: model.MediaVoice, MIME: "audio/wav", Path: "voice.wav"}}},
 		{ID: "h10", Time: ts(9), Sender: "b", Kind: model.KindText, Text: "<style>body{display:none}</style>",
 			Reactions: []model.Reaction{{Emoji: evil("emoji"), Sender: "a"}}},
+		{ID: "h12", Time: ts(10), Sender: "a", Kind: model.KindText,
+			Text: "*bold " + evil("bold") + "* _it_ ~st~ `" + evil("code") + "` ```" + evil("mono") + "```"},
 	}
 	items := []model.Item{c}
 	for _, m := range msgs {
@@ -179,6 +184,15 @@ func TestBrowser(t *testing.T) {
 		}
 		if n := checkPlayers(t, b); n != 1 {
 			t.Errorf("the hostile chat has %d players, want the voice note's", n)
+		}
+		var styled map[string][]string
+		b.eval(`Object.fromEntries(["strong", "em", "s", "code:not(.block)", "code.block"].map(sel =>
+			[sel, Array.from(document.querySelectorAll(".text " + sel), e => e.textContent)]))`, &styled)
+		for sel, want := range map[string]string{"strong": "bold " + evil("bold"), "em": "it", "s": "st",
+			"code:not(.block)": evil("code"), "code.block": evil("mono")} {
+			if got := styled[sel]; len(got) != 1 || got[0] != want {
+				t.Errorf("WhatsApp's markup: %s holds %q, want %q", sel, got, want)
+			}
 		}
 		var linked bool
 		b.eval(`Array.from(document.links).some(a => a.href === "https://example.org/a?b=1&c=")`, &linked)

@@ -3,13 +3,35 @@ package html
 import (
 	"net/url"
 	"strings"
+
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 )
 
 // segment is a piece of message text: plain text, or a web link when URL
-// is set.
+// is set, in the styles WhatsApp's markup gave it.
 type segment struct {
 	Text string
 	URL  string
+
+	Bold, Italic, Strike, Mono, Code bool
+}
+
+// richText splits a message's text into segments: its web links, and,
+// when the chat's text is written in WhatsApp's markup, its styled pieces
+// without their markers.
+func richText(text string, markedUp bool) []segment {
+	if !markedUp {
+		return linkify(text)
+	}
+	var out []segment
+	for _, sp := range markup.Parse(text) {
+		for _, sg := range linkify(sp.Text) {
+			sg.Bold, sg.Italic, sg.Strike = sp.Style&markup.Bold != 0, sp.Style&markup.Italic != 0, sp.Style&markup.Strike != 0
+			sg.Mono, sg.Code = sp.Style&markup.Mono != 0, sp.Style&markup.Code != 0
+			out = append(out, sg)
+		}
+	}
+	return out
 }
 
 // linkify splits text into plain segments and http(s) links. Only

@@ -32,7 +32,25 @@ func TestLinkify(t *testing.T) {
 	for _, tt := range tests {
 		got := linkify(tt.in)
 		if !equalSegments(got, tt.want) {
-			t.Errorf("linkify(%q)\n got  %q\n want %q", tt.in, got, tt.want)
+			t.Errorf("linkify(%q)\n got  %+v\n want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRichText(t *testing.T) {
+	for _, tt := range []struct {
+		in       string
+		markedUp bool
+		want     []segment
+	}{
+		{"*bold* and _it_", true, []segment{{Text: "bold", Bold: true}, {Text: " and "}, {Text: "it", Italic: true}}},
+		{"*bold* and _it_", false, []segment{{Text: "*bold* and _it_"}}},
+		{"*see https://x.org/a_b_c*", true, []segment{{Text: "see ", Bold: true}, {Text: "https://x.org/a_b_c", URL: "https://x.org/a_b_c", Bold: true}}},
+		{"~gone~ `x` ```y```", true, []segment{{Text: "gone", Strike: true}, {Text: " "}, {Text: "x", Code: true}, {Text: " "}, {Text: "y", Mono: true}}},
+		{"2*3*4 snake_case", true, []segment{{Text: "2*3*4 snake_case"}}},
+	} {
+		if got := richText(tt.in, tt.markedUp); !equalSegments(got, tt.want) {
+			t.Errorf("richText(%q, %v)\n got  %+v\n want %+v", tt.in, tt.markedUp, got, tt.want)
 		}
 	}
 }

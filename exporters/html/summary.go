@@ -1,6 +1,7 @@
 package html
 
 import (
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,9 +27,10 @@ type chatSummary struct {
 	Zoned          bool   // some times have one
 	Pages          []pageSummary
 
-	me     model.ParticipantID
-	names  map[model.ParticipantID]string
-	colors map[model.ParticipantID]string
+	me       model.ParticipantID
+	markedUp bool // the text is written in WhatsApp's markup
+	names    map[model.ParticipantID]string
+	colors   map[model.ParticipantID]string
 }
 
 type participantView struct {
@@ -53,8 +55,8 @@ func newChatSummary(c *model.Chat, anchor, folder, me string) *chatSummary {
 	s := &chatSummary{
 		Anchor: anchor, Folder: folder, Title: c.Title,
 		Group: c.Kind == model.Group, Format: c.Format, Source: baseName(c.Source),
-		Precision: c.TimePrecision.String(),
-		names:     map[model.ParticipantID]string{}, colors: map[model.ParticipantID]string{},
+		Precision: c.TimePrecision.String(), markedUp: markup.Applies(c.Format),
+		names: map[model.ParticipantID]string{}, colors: map[model.ParticipantID]string{},
 	}
 	if s.Title == "" {
 		s.Title = "Untitled chat " + string(c.ID)

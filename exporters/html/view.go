@@ -184,13 +184,13 @@ func (p *chatPages) messageView(m *model.Message) (*messageView, error) {
 		if m.Location != nil {
 			v.Location = locationOf(m.Location)
 			if m.Location.URL == "" || !strings.Contains(m.Text, m.Location.URL) {
-				v.Text = linkify(m.Text)
+				v.Text = richText(m.Text, s.markedUp)
 			}
 		} else {
-			v.Text = linkify(m.Text)
+			v.Text = richText(m.Text, s.markedUp)
 		}
 	default:
-		v.Text = linkify(m.Text)
+		v.Text = richText(m.Text, s.markedUp)
 	}
 	if m.Poll != nil {
 		v.Poll = pollOf(m.Poll, s)
