@@ -142,7 +142,8 @@ type item struct {
 	to               []uint64 // recipients of an outgoing message
 	body             body
 	text             string
-	attachments      []pb // encoded MessageAttachment
+	styles           []bodyRange // of text
+	attachments      []pb        // encoded MessageAttachment
 	firstFile        *quotedFile
 	quote            *quote
 	reactions        []reaction
@@ -207,7 +208,15 @@ func (it *item) encode() pb {
 			sm = sm.msg(1, qm)
 		}
 		if it.text != "" {
-			sm = sm.msg(2, pb(nil).str(1, it.text))
+			t := pb(nil).str(1, it.text)
+			for _, r := range it.styles {
+				br := pb(nil)
+				if r.start > 0 {
+					br = br.uint(1, r.start) // proto3: a zero is left out
+				}
+				t = t.msg(2, br.uint(2, r.length).uint(4, r.style))
+			}
+			sm = sm.msg(2, t)
 		}
 		for _, a := range it.attachments {
 			sm = sm.msg(3, a)

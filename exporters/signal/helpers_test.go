@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
@@ -135,6 +136,9 @@ func render(t testing.TB, s *backup.Snapshot, d *backup.Decoded) string {
 		}
 		fmt.Fprintf(&b, "\n%s chat %d %s from %s (%s) %s", time.UnixMilli(int64(it.DateSent)).UTC().Format("2006-01-02T15:04:05.000Z"),
 			it.Chat, it.Kind, name(it.Author), dir, fmt.Sprintf("%q", it.Text))
+		for _, r := range it.Styles {
+			fmt.Fprintf(&b, "\n  style %s %q", styleNames[r.Style], utf16Slice(it.Text, r.Start, r.Length))
+		}
 		if q := it.Quote; q != nil {
 			fmt.Fprintf(&b, "\n  quote of %s at %d: %q", name(q.Author), q.Target, q.Text)
 		}
@@ -179,4 +183,17 @@ var snapshotRE = regexp.MustCompile(`signal-backup-\d{4}(-\d\d){5}`)
 func isUnmatched(err error) bool {
 	var u *UnmatchedError
 	return errors.As(err, &u)
+}
+
+// styleNames names Signal's BodyRange styles.
+var styleNames = map[uint64]string{1: "bold", 2: "italic", 3: "spoiler", 4: "strikethrough", 5: "monospace"}
+
+// utf16Slice returns the part of s that a body range covers, or a note
+// when the range does not fall on characters of s.
+func utf16Slice(s string, start, length uint64) string {
+	u := utf16.Encode([]rune(s))
+	if start+length > uint64(len(u)) {
+		return fmt.Sprintf("(range %d+%d beyond the text's %d units)", start, length, len(u))
+	}
+	return string(utf16.Decode(u[start : start+length]))
 }

@@ -2,6 +2,7 @@ package signal
 
 import (
 	"fmt"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"strconv"
 	"strings"
 	"time"
@@ -80,6 +81,10 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 	case model.KindContact:
 		text = contactText(m)
 	}
+	var styles []bodyRange
+	if w.cur.markedUp && text == m.Text {
+		text, styles = styledText(text)
+	}
 	for i := range m.Attachments {
 		att := &m.Attachments[i]
 		sf, why, err := w.store(w.cur.chat, att)
@@ -119,6 +124,15 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 		body = "[empty message]"
 	}
 	it.text = body
+	if len(styles) > 0 {
+		// The text is the body's last line: its ranges move by the
+		// length of what comes before it.
+		at := uint64(utf16Len(body[:len(body)-len(text)]))
+		for i := range styles {
+			styles[i].start += at
+		}
+		it.styles = styles
+	}
 	w.reactions(it, m)
 	return nil
 }
@@ -139,6 +153,9 @@ func (w *writer) quote(it *item, m *model.Message, lines *[]string) {
 	if m.Quote != nil {
 		if m.Quote.Text != "" {
 			q.text = m.Quote.Text
+			if w.cur.markedUp {
+				q.text, _ = styledText(q.text) // shown as the quoted message was
+			}
 		}
 		if a := w.cur.authors[m.Quote.Sender]; a != nil && qa == nil {
 			qa = a
@@ -266,4 +283,68 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// bodyRange is a style over part of a message's text, in UTF-16 units.
+type bodyRange struct {
+	start, length uint64
+	style         uint64
+}
+
+// Signal's BodyRange styles.
+const (
+	styleBold          = 1
+	styleItalic        = 2
+	styleStrikethrough = 4
+	styleMonospace     = 5
+)
+
+// styledText returns text without the marks of WhatsApp's formatting, and
+// the styles they gave as Signal body ranges: one range for each run of
+// a style, so *bold _and italic_ text* is one bold range and one italic.
+func styledText(text string) (string, []bodyRange) {
+	if !utf8.ValidString(text) {
+		return text, nil // ranges count characters: only of a valid text
+	}
+	spans := markup.Parse(text)
+	if len(spans) == 0 || len(spans) == 1 && spans[0].Style == 0 {
+		return text, nil
+	}
+	var b strings.Builder
+	var out []bodyRange
+	var open [4]int // index in out + 1 of the open range of each style
+	kinds := [4]struct {
+		has   markup.Style
+		style uint64
+	}{{markup.Bold, styleBold}, {markup.Italic, styleItalic}, {markup.Strike, styleStrikethrough}, {markup.Mono | markup.Code, styleMonospace}}
+	at := uint64(0)
+	for _, sp := range spans {
+		n := uint64(utf16Len(sp.Text))
+		for k, kind := range kinds {
+			switch {
+			case sp.Style&kind.has != 0 && open[k] > 0:
+				out[open[k]-1].length += n
+			case sp.Style&kind.has != 0:
+				out = append(out, bodyRange{start: at, length: n, style: kind.style})
+				open[k] = len(out)
+			default:
+				open[k] = 0
+			}
+		}
+		b.WriteString(sp.Text)
+		at += n
+	}
+	return b.String(), out
+}
+
+// utf16Len is the length of s in UTF-16 code units, as Signal counts.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -288,4 +289,79 @@ func TestVoiceNote(t *testing.T) {
 	if ct := d.Items[0].Attachments[0].ContentType; ct != "audio/ogg" {
 		t.Errorf("content type %q", ct)
 	}
+}
+
+// WhatsApp's formatting becomes Signal's body ranges over the text
+// without its marks, wherever the text stands in the body.
+func TestFormatting(t *testing.T) {
+	chat := func(id, format string) *model.Chat {
+		return &model.Chat{ID: model.ChatID(id), Title: id, Kind: model.Group, Format: format,
+			Participants: []model.Participant{{ID: "a", Name: "Ann", Phone: "+447700900123"}, {ID: "z", Name: "Zed"}, {ID: "b", Name: "Ben Sample", Me: true}}}
+	}
+	msg := func(id, sender, text string) *model.Message {
+		n, _ := strconv.Atoi(id)
+		return &model.Message{ID: model.MessageID(id), Sender: model.ParticipantID(sender), Kind: model.KindText, Text: text,
+			Time: model.Floating(2024, 3, 1, 10, n, 0, 0, model.PrecisionMinute)}
+	}
+	photo := msg("4", "a", "*caption*")
+	photo.Kind, photo.Attachments = model.KindMedia, []model.Attachment{{Name: "IMG-1.jpg", Kind: model.MediaImage, Missing: true}}
+	items := []model.Item{chat("wa", "whatsapp"),
+		msg("1", "a", "👋 *bold _both_* ~gone~ ```x := 1``` `y`"),
+		msg("2", "z", "*hi* there"),
+		msg("3", "a", "2*3*4 snake_case"),
+		photo,
+		chat("tg", "telegram-json"),
+		msg("5", "a", "*stays*"),
+	}
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key := mustExport(t, dest, items, asText)
+	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "styled", Kind: "local", Dir: dest, Key: key}})["styled"]; !r.OK {
+		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
+	}
+	_, d := open(t, dest, key)
+	type styled struct {
+		text   string
+		styles []string
+	}
+	want := []styled{
+		{"👋 bold both gone x := 1 y", []string{"bold bold both", "italic both", "strikethrough gone", "monospace x := 1", "monospace y"}},
+		{"Zed: hi there", []string{"bold hi"}},
+		{"2*3*4 snake_case", nil},
+		{"[Photo IMG-1.jpg: missing from the export]\ncaption", []string{"bold caption"}},
+		{"*stays*", nil},
+	}
+	if len(d.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(d.Items), len(want))
+	}
+	for i, it := range d.Items {
+		var got []string
+		for _, r := range it.Styles {
+			got = append(got, styleNames[r.Style]+" "+utf16Slice(it.Text, r.Start, r.Length))
+		}
+		if it.Text != want[i].text || strings.Join(got, "|") != strings.Join(want[i].styles, "|") {
+			t.Errorf("item %d: %q %q, want %q %q", i+1, it.Text, got, want[i].text, want[i].styles)
+		}
+	}
+}
+
+// Body ranges stay inside the text, are never empty, and a style's ranges
+// neither overlap nor touch (a run of a style is one range).
+func FuzzStyledText(f *testing.F) {
+	for _, s := range []string{"👋 *bold _both_* ~gone~ ```x := 1``` `y`", "*a* *b*", "_𝄞*x*𝄞_", "2*3*4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		text, styles := styledText(s)
+		n := uint64(utf16Len(text))
+		end := map[uint64]uint64{}
+		for _, r := range styles {
+			if r.length == 0 || r.start+r.length > n {
+				t.Fatalf("%q: range %+v in a text of %d units", s, r, n)
+			}
+			if e, ok := end[r.style]; ok && r.start <= e {
+				t.Fatalf("%q: style %d ranges overlap or touch: %+v", s, r.style, styles)
+			}
+			end[r.style] = r.start + r.length
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"os"
 	"sort"
 	"strings"
@@ -61,6 +62,8 @@ type chatState struct {
 	authors map[model.ParticipantID]*author
 	prev    uint64 // the last message's dateSent
 	recent  recentMessages
+
+	markedUp bool // the text is written in WhatsApp's markup
 }
 
 // author is how a participant's messages are written.
@@ -180,7 +183,7 @@ func (w *writer) WriteChat(c *model.Chat) error {
 		}
 	}
 	w.inputs++
-	cs := &chatState{chat: c, src: w.inputs, authors: map[model.ParticipantID]*author{}}
+	cs := &chatState{chat: c, src: w.inputs, authors: map[model.ParticipantID]*author{}, markedUp: markup.Applies(c.Format)}
 	w.cur = cs
 	title := c.Title
 	var partner *model.Participant

@@ -38,6 +38,7 @@ type DecodedItem struct {
 	SendTo                 []uint64
 	Kind                   string // "standard", "deleted", "view-once", or the field number of another
 	Text                   string
+	Styles                 []DecodedRange // the text's body ranges
 	Attachments            []*DecodedAttachment
 	Quote                  *DecodedQuote
 	Reactions              []DecodedReaction
@@ -59,6 +60,11 @@ type DecodedAttachment struct {
 type DecodedQuote struct {
 	Target, Author uint64
 	Text           string
+}
+
+// DecodedRange is a style over part of a text, in UTF-16 units.
+type DecodedRange struct {
+	Start, Length, Style uint64
 }
 
 // DecodedReaction is a reaction.
@@ -289,6 +295,7 @@ func (it *DecodedItem) standard(b []byte) error {
 			it.Quote = q
 		case 2:
 			it.Text = textBody(x.data)
+			it.Styles = bodyRanges(x.data)
 		case 3:
 			a, err := decodeAttachment(x.data)
 			if err != nil {
@@ -310,6 +317,31 @@ func textBody(b []byte) string {
 		}
 	}
 	return ""
+}
+
+// bodyRanges returns the styles of a Text message.
+func bodyRanges(b []byte) []DecodedRange {
+	var out []DecodedRange
+	f, _ := fieldsOf(b)
+	for _, x := range f {
+		if x.num != 2 {
+			continue
+		}
+		var r DecodedRange
+		g, _ := fieldsOf(x.data)
+		for _, y := range g {
+			switch y.num {
+			case 1:
+				r.Start = y.v
+			case 2:
+				r.Length = y.v
+			case 4:
+				r.Style = y.v
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func decodeReaction(b []byte) DecodedReaction {
