@@ -2,6 +2,7 @@ package telegramjson
 
 import (
 	"errors"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"os"
 	"path"
 	"path/filepath"
@@ -21,6 +22,8 @@ const notIncluded = "(File not included. Change data exporting settings to downl
 
 // chatState is what the writer knows about the chat being written.
 type chatState struct {
+	markedUp bool // the text is written in WhatsApp's markup
+
 	chat   *model.Chat
 	users  map[model.ParticipantID]int64
 	ids    idMap
@@ -120,7 +123,7 @@ func (w *Writer) render(m *model.Message) ([][]byte, error) {
 			text = m.Text
 		}
 		kvs = append(kvs, media...)
-		kvs = append(kvs, textKVs(text)...)
+		kvs = append(kvs, w.styledTextKVs(text)...)
 		if i == 0 && len(m.Reactions) > 0 {
 			kvs = append(kvs, kv{"reactions", w.reactions(m)})
 		}
@@ -146,6 +149,90 @@ func textKVs(text string) []kv {
 	ent := object(msgDepth+2, []kv{{"type", str("plain")}, {"text", str(text)}})
 	return []kv{{"text", str(text)}, {"text_entities", array(msgDepth+1, [][]byte{ent})}}
 }
+
+// styledTextKVs returns "text" and "text_entities" for a message's text:
+// in chats written in WhatsApp's markup, a styled piece becomes an entity
+// of its type (bold, italic, strikethrough, code, pre) without its marks,
+// as Telegram Desktop writes them. Telegram's entities do not nest: a
+// piece styled twice (*_bold italic_*) keeps its outer style, as Telegram
+// Desktop's export does with overlapping entities; that is counted.
+func (w *Writer) styledTextKVs(text string) []kv {
+	if !w.cur.markedUp {
+		return textKVs(text)
+	}
+	parts, nested := entityParts(markup.Parse(text))
+	if len(parts) <= 1 && (len(parts) == 0 || parts[0].typ == "plain") {
+		return textKVs(text)
+	}
+	if nested > 0 {
+		w.opts.Report.Degrade(model.FeatureText, nested)
+		w.opts.Report.Notef("text styled twice (*_bold italic_*) keeps its outer style: Telegram's styles do not nest")
+	}
+	if parts[len(parts)-1].typ != "plain" {
+		parts = append(parts, entityPart{typ: "plain"}) // as Telegram Desktop ends such a text
+	}
+	textItems := make([][]byte, len(parts))
+	entities := make([][]byte, len(parts))
+	for i, p := range parts {
+		kvs := []kv{{"type", str(p.typ)}, {"text", str(p.text)}}
+		if p.typ == "pre" {
+			kvs = append(kvs, kv{"language", str("")})
+		}
+		if p.typ == "plain" {
+			textItems[i] = str(p.text)
+		} else {
+			textItems[i] = object(msgDepth+2, kvs)
+		}
+		entities[i] = object(msgDepth+2, kvs)
+	}
+	return []kv{{"text", array(msgDepth+1, textItems)}, {"text_entities", array(msgDepth+1, entities)}}
+}
+
+// entityPart is a piece of text with one Telegram entity type.
+type entityPart struct {
+	typ, text string
+}
+
+// entityParts turns styled spans into Telegram's flat entities: from each
+// span on, the style that runs longest (the outermost) takes the run; it
+// returns how many spans lost a style inside it.
+func entityParts(spans []markup.Span) (parts []entityPart, nested int) {
+	for i := 0; i < len(spans); {
+		st := spans[i].Style
+		if st == 0 {
+			parts = append(parts, entityPart{"plain", spans[i].Text})
+			i++
+			continue
+		}
+		best, run := markup.Style(0), 0
+		for _, s := range []markup.Style{markup.Mono, markup.Code, markup.Bold, markup.Italic, markup.Strike} {
+			if st&s == 0 {
+				continue
+			}
+			n := 1
+			for i+n < len(spans) && spans[i+n].Style&s != 0 {
+				n++
+			}
+			if n > run {
+				best, run = s, n
+			}
+		}
+		var b strings.Builder
+		for _, sp := range spans[i : i+run] {
+			b.WriteString(sp.Text)
+			if sp.Style != best {
+				nested++
+			}
+		}
+		parts = append(parts, entityPart{entityType[best], b.String()})
+		i += run
+	}
+	return parts, nested
+}
+
+// entityType names the Telegram entity of each style.
+var entityType = map[markup.Style]string{markup.Bold: "bold", markup.Italic: "italic",
+	markup.Strike: "strikethrough", markup.Mono: "pre", markup.Code: "code"}
 
 func (w *Writer) name(id model.ParticipantID) string {
 	if p := w.cur.chat.Participant(id); p != nil {

@@ -28,6 +28,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"io"
 	"os"
 	"path/filepath"
@@ -246,7 +247,7 @@ func (w *Writer) movePending(prefix string, n int) error {
 
 // startChat writes the head of chat c at the given extra indentation.
 func (w *Writer) startChat(c *model.Chat, root, prefix string, base int) {
-	cs := &chatState{chat: c, users: map[model.ParticipantID]int64{}, dirs: map[string]*exporters.MediaDir{},
+	cs := &chatState{chat: c, markedUp: markup.Applies(c.Format), users: map[model.ParticipantID]int64{}, dirs: map[string]*exporters.MediaDir{},
 		root: root, prefix: prefix}
 	cs.ids.reset()
 	for i := range c.Participants {

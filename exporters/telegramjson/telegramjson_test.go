@@ -2,10 +2,12 @@ package telegramjson_test
 
 import (
 	"encoding/json"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,10 +37,12 @@ var keptEvents = []model.EventType{model.EventGroupCreated, model.EventMemberAdd
 // people by user id), positions, participant lists (Telegram has none),
 // time zones (compared as instants, to the second), quotes, poll voters,
 // the video flag of calls, the deleted and view-once kinds (kept as text),
-// media paths and photo MIME types, the names of files left out, and
-// event types Telegram has no action for.
+// media paths and photo MIME types, the names of files left out, event
+// types Telegram has no action for, and the marks of WhatsApp's
+// formatting (Telegram keeps the styles as entities, read back as text).
 func normalizer() func(model.Item) {
 	names := map[model.ParticipantID]string{}
+	markedUp := false
 	ids := map[model.MessageID]model.MessageID{}
 	n := 0
 	berlin, _ := time.LoadLocation("Europe/Berlin") // the kit's export zone
@@ -57,6 +61,7 @@ func normalizer() func(model.Item) {
 			for _, p := range v.Participants {
 				names[p.ID] = p.Name
 			}
+			markedUp = markup.Applies(v.Format)
 			*v = model.Chat{Title: v.Title, Kind: v.Kind}
 		case *model.Message:
 			n++
@@ -65,6 +70,13 @@ func normalizer() func(model.Item) {
 			v.Sender = model.ParticipantID(names[v.Sender])
 			v.Time, v.EditedAt = ts(v.Time), ts(v.EditedAt)
 			v.Source, v.Quote = model.Pos{}, nil
+			if markedUp && v.Kind != model.KindSystem && v.Kind != model.KindCall {
+				var b strings.Builder
+				for _, sp := range markup.Parse(v.Text) {
+					b.WriteString(sp.Text)
+				}
+				v.Text = b.String()
+			}
 			if v.Kind == model.KindDeleted || v.Kind == model.KindViewOnce {
 				v.Kind = model.KindText
 			}
