@@ -34,11 +34,22 @@ type quotedFile struct{ contentType, fileName string }
 // maxSnippet bounds the text a quote repeats of the message it answers.
 const maxSnippet = 200
 
-func snippet(s string) string {
-	if len(s) <= maxSnippet {
+// Signal's own limits, which its validator enforces: the text of a quote,
+// and the text of a message with styles, in bytes.
+const (
+	maxQuoteText  = 2048
+	maxStyledBody = 128 << 10
+)
+
+func snippet(s string) string { return cut(s, maxSnippet) }
+
+// cut shortens s to at most n bytes, "…" included, at a character
+// boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	s = s[:maxSnippet]
+	s = s[:n-len("…")]
 	for len(s) > 0 && !utf8.ValidString(s) {
 		s = s[:len(s)-1]
 	}
@@ -124,6 +135,12 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 		body = "[empty message]"
 	}
 	it.text = body
+	if len(styles) > 0 && len(body)-len(text)+len(m.Text) > maxStyledBody {
+		// Signal refuses styles on so long a text: keep it as typed.
+		it.text = body[:len(body)-len(text)] + m.Text
+		w.note("messages over 128 KiB keep WhatsApp's formatting marks as typed (Signal styles only shorter texts)")
+		styles = nil
+	}
 	if len(styles) > 0 {
 		// The text is the body's last line: its ranges move by the
 		// length of what comes before it.
@@ -156,6 +173,7 @@ func (w *writer) quote(it *item, m *model.Message, lines *[]string) {
 			if w.cur.markedUp {
 				q.text, _ = styledText(q.text) // shown as the quoted message was
 			}
+
 		}
 		if a := w.cur.authors[m.Quote.Sender]; a != nil && qa == nil {
 			qa = a
@@ -174,6 +192,11 @@ func (w *writer) quote(it *item, m *model.Message, lines *[]string) {
 			w.opts.Report.Drop(model.FeatureReplies, 1)
 		}
 		return
+	}
+	if len(q.text) > maxQuoteText {
+		q.text = cut(q.text, maxQuoteText)
+		w.opts.Report.Degrade(model.FeatureReplies, 1)
+		w.note("quotes longer than Signal's 2,048 bytes were shortened")
 	}
 	q.authorID = qa.id
 	it.quote = q

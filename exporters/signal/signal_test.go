@@ -365,3 +365,44 @@ func FuzzStyledText(f *testing.F) {
 		}
 	})
 }
+
+// Signal's validator refuses a quote of more than 2,048 bytes and styles
+// on a text of more than 128 KiB: such quotes are shortened, such texts
+// keep their marks, and the backup stays valid.
+func TestSignalLimits(t *testing.T) {
+	chat := &model.Chat{ID: "c", Title: "Ann", Kind: model.Direct, Format: "whatsapp", Participants: []model.Participant{
+		{ID: "a", Name: "Ann", Phone: "+447700900123"}, {ID: "b", Name: "Ben Sample", Me: true}}}
+	at := func(min int) model.Timestamp { return model.Floating(2024, 3, 1, 10, min, 0, 0, model.PrecisionMinute) }
+	longStyled := "*start* " + strings.Repeat("é", maxStyledBody/2)
+	longQuote := strings.Repeat("😀", maxQuoteText) // 4 bytes each
+	items := []model.Item{chat,
+		&model.Message{ID: "1", Sender: "a", Kind: model.KindText, Text: longStyled, Time: at(0)},
+		&model.Message{ID: "2", Sender: "b", Kind: model.KindText, Text: "*re*", Time: at(1),
+			Quote: &model.Quote{Sender: "a", Text: longQuote}},
+	}
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key, rep, err := export(t, dest, items, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "long", Kind: "local", Dir: dest, Key: key}})["long"]; !r.OK {
+		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
+	}
+	_, d := open(t, dest, key)
+	if len(d.Items) != 2 {
+		t.Fatalf("%d items", len(d.Items))
+	}
+	if it := d.Items[0]; it.Text != longStyled || len(it.Styles) != 0 {
+		t.Errorf("a styled text over 128 KiB: %d bytes, %d styles; want it as typed, unstyled", len(it.Text), len(it.Styles))
+	}
+	it := d.Items[1]
+	if it.Quote == nil || len(it.Quote.Text) > maxQuoteText || !strings.HasSuffix(it.Quote.Text, "😀…") {
+		t.Fatalf("quote %+v", it.Quote)
+	}
+	if it.Text != "re" || len(it.Styles) != 1 {
+		t.Errorf("the reply: %q %+v", it.Text, it.Styles)
+	}
+	if l := rep.Losses(); len(l) != 1 || l[0] != (exporters.Loss{Feature: model.FeatureReplies, Support: exporters.Partial, Count: 1}) {
+		t.Errorf("losses %+v, want the shortened quote as one reply kept partly", l)
+	}
+}
