@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/chatferry/chatferry/exporters/signal/signalcheck"
 	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/importers/importertest"
+	"github.com/chatferry/chatferry/importers/whatsappios/iosfixture"
 )
 
 var recoveryKeyRE = regexp.MustCompile(`(?m)^\s+((?:[0-9A-Z#=]{4} ){15}[0-9A-Z#=]{4})\s*$`)
@@ -71,6 +73,83 @@ func TestSignalFromWhatsApp(t *testing.T) {
 			t.Errorf("%s: the validator rejects the backup: %v %v", id, r.Errors, r.Unknown)
 		}
 	}
+}
+
+// Every database input, ours and the corpus's, converted to a Signal
+// backup, passes Signal's own validator: databases carry what exports do
+// not (quotes, reactions, polls, edits), each with its own limits there.
+func TestSignalFromDatabases(t *testing.T) {
+	root := importertest.ModuleRoot(t)
+	dir := t.TempDir()
+	build := func(name string, scripts ...string) string {
+		p := filepath.Join(dir, "db", name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		for _, s := range scripts {
+			b, err := os.ReadFile(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			importertest.ExecSQL(t, p, string(b))
+		}
+		return p
+	}
+	android := filepath.Join(root, "importers", "whatsappandroid", "testdata")
+	type input struct {
+		name string
+		args []string
+	}
+	inputs := []input{
+		{"modern", []string{build("modern/msgstore.db", filepath.Join(android, "modern.sql")),
+			"--contacts-db", build("modern/wa.db", filepath.Join(android, "wa.sql")), "--media", filepath.Join(android, "Media")}},
+		{"legacy", []string{build("legacy/msgstore.db", filepath.Join(android, "legacy.sql")), "--media", filepath.Join(android, "Media")}},
+	}
+	ios, err := iosfixture.Build(filepath.Join(root, "testdata", "whatsapp-ios"), filepath.Join(dir, "ios"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs = append(inputs, input{"ios", []string{ios.Backup}})
+	validate := func(t *testing.T, inputs []input) {
+		var jobs []signalcheck.Job
+		for _, in := range inputs {
+			out := "SignalBackups-" + strings.ReplaceAll(in.name, " ", "-")
+			args := append(append([]string{"convert"}, in.args...), "--to", "signal", "--tz", "Europe/Berlin",
+				"--unmatched", "as-text", "-o", out)
+			code, _, stderr := runCLI(t, dir, args...)
+			if code != 0 {
+				t.Errorf("%s: exit %d\n%s", in.name, code, stderr)
+				continue
+			}
+			m := recoveryKeyRE.FindStringSubmatch(stderr)
+			if m == nil {
+				t.Errorf("%s: no recovery key printed:\n%s", in.name, stderr)
+				continue
+			}
+			jobs = append(jobs, signalcheck.Job{ID: in.name, Kind: "local", Dir: filepath.Join(dir, out), Key: m[1]})
+		}
+		for id, r := range signalcheck.Run(t, jobs) {
+			if !r.OK {
+				t.Errorf("%s: the validator rejects the backup: %v %v", id, r.Errors, r.Unknown)
+			} else {
+				t.Logf("%s: valid, %d attachments checked", id, r.Attachments)
+			}
+		}
+	}
+	validate(t, inputs)
+	t.Run("corpus", func(t *testing.T) {
+		corpus := filepath.Join(filepath.Dir(root), "shared", "corpus", "sqlite") // runCLI left the module's folder
+		if _, err := os.Stat(corpus); err != nil {
+			importertest.Missing(t, "the shared corpus is not at %s", corpus)
+		}
+		viewer := filepath.Join(corpus, "whatsapp-viewer")
+		inputs := []input{{"whatsapp-viewer", []string{build("viewer/msgstore.db",
+			filepath.Join(viewer, "msgstore.db.schema.sql"), filepath.Join(viewer, "test-database.sql"))}}}
+		for _, v := range []string{"2023-10", "2026-01", "2026-05"} {
+			d := filepath.Join(corpus, "chat-history-manager", "whatsapp-android_"+v)
+			inputs = append(inputs, input{"chat-history-manager " + v, []string{build(v+"/msgstore.db", filepath.Join(d, "msgstore.sql")),
+				"--contacts-db", build(v+"/wa.db", filepath.Join(d, "wa.sql"))}})
+		}
+		validate(t, inputs)
+	})
 }
 
 // Fresh and merge from the command line: the recovery key is printed
