@@ -2,6 +2,7 @@ package exporters
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -35,7 +36,7 @@ func (l Loss) String() string {
 	if l.Support == Partial {
 		how = "kept partly"
 	}
-	return fmt.Sprintf("%s %d %s", how, l.Count, l.Feature)
+	return how + " " + Count(l.Count, l.Feature.Singular(), string(l.Feature))
 }
 
 // Drop records that n uses of f were left out.
@@ -54,6 +55,16 @@ func (r *Report) add(m *map[model.Feature]int, f model.Feature, n int) {
 		*m = map[model.Feature]int{}
 	}
 	(*m)[f] += n
+}
+
+// Count returns n with the words that follow it in the number n takes:
+// Count(1, "reply was", "replies were") is "1 reply was", and
+// Count(3, …) "3 replies were".
+func Count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // Notef records a sentence for the user; repeated notes are kept once,

@@ -48,3 +48,23 @@ func TestCountingReportsLossesAndZones(t *testing.T) {
 		t.Errorf("notes %v", rep.Notes())
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0 replies were"}, {1, "1 reply was"}, {2, "2 replies were"}, {1000, "1000 replies were"}} {
+		if got := exporters.Count(tc.n, "reply was", "replies were"); got != tc.want {
+			t.Errorf("Count(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+	// Every feature has a name for one use, and losses use it.
+	for _, f := range model.Features {
+		if f != model.FeatureText && f.Singular() == string(f) {
+			t.Errorf("feature %q has no singular", f)
+		}
+	}
+	if s := (exporters.Loss{Feature: model.FeatureReplies, Support: exporters.Partial, Count: 1}).String(); s != "kept partly 1 reply" {
+		t.Errorf("Loss.String() = %q", s)
+	}
+}

@@ -24,6 +24,21 @@ const (
 	FeatureCalls       Feature = "calls"
 )
 
+// Singular names one use of the feature ("reply" for "replies").
+func (f Feature) Singular() string {
+	if s, ok := featureSingular[f]; ok {
+		return s
+	}
+	return string(f)
+}
+
+var featureSingular = map[Feature]string{
+	FeatureSystem: "system event", FeatureAttachments: "attachment", FeatureMediaFiles: "media file",
+	FeatureStickers: "sticker", FeatureReplies: "reply", FeatureReactions: "reaction", FeatureEdits: "edit",
+	FeatureDeletions: "deleted message", FeatureViewOnce: "view-once message", FeatureForwarded: "forwarded mark",
+	FeaturePolls: "poll", FeatureLocations: "location", FeatureContacts: "contact card", FeatureCalls: "call",
+}
+
 // Features lists every feature in a stable order.
 var Features = []Feature{FeatureText, FeatureSystem, FeatureAttachments, FeatureMediaFiles,
 	FeatureStickers, FeatureReplies, FeatureReactions, FeatureEdits, FeatureDeletions,

@@ -389,20 +389,20 @@ func printSummary(out io.Writer, from, to, format string, rep *exporters.Report,
 		to = "standard output"
 	}
 	fmt.Fprintf(out, "chatferry: %s → %s (%s): %s, %s\n", from, to, format,
-		plural(chats, "chat"), plural(msgs, "message"))
+		exporters.Count(chats, "chat", "chats"), exporters.Count(msgs, "message", "messages"))
 	for _, w := range warnings {
 		fmt.Fprintf(out, "  warning: %s\n", w)
 	}
 	if floating, ambiguous := rep.Zones(); floating > 0 {
 		fmt.Fprintf(out, "  times without a zone were read as %s; --tz chooses another zone\n", exporters.ZoneName(loc, thisComputer))
 		if ambiguous > 0 {
-			fmt.Fprintf(out, "  warning: %s fall in a daylight-saving change in %s: that wall-clock time was skipped or repeated, so the instant may be off by an hour\n",
-				plural(ambiguous, "message time"), exporters.ZoneName(loc, thisComputer))
+			fmt.Fprintf(out, "  warning: %s in a daylight-saving change in %s: that wall-clock time was skipped or repeated, so the instant may be off by an hour\n",
+				exporters.Count(ambiguous, "message time falls", "message times fall"), exporters.ZoneName(loc, thisComputer))
 		}
 	}
 	var kept, dropped []string
 	for _, l := range rep.Losses() {
-		item := fmt.Sprintf("%d %s", l.Count, l.Feature)
+		item := exporters.Count(l.Count, l.Feature.Singular(), string(l.Feature))
 		if l.Support == exporters.Partial {
 			kept = append(kept, item)
 		} else {
@@ -422,13 +422,6 @@ func printSummary(out io.Writer, from, to, format string, rep *exporters.Report,
 
 // thisComputer is how the CLI's messages name the machine's own zone.
 const thisComputer = "this computer's time zone"
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
 
 // progress shows a bar on a terminal, when the reader can tell how far it
 // is; otherwise it does nothing.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/chatferry/chatferry/exporters"
 	"io"
 	"os"
 	"os/signal"
@@ -61,7 +62,7 @@ func run(ctx context.Context, args []string, s streams) (code int) {
 	if ctx.Err() != nil {
 		var ie *interruptedError
 		if errors.As(err, &ie) && ie.kept > 0 {
-			fmt.Fprintf(s.Err, "chatferry: interrupted; kept the %s finished before, wrote nothing else\n", plural(ie.kept, "output"))
+			fmt.Fprintf(s.Err, "chatferry: interrupted; kept the %s finished before, wrote nothing else\n", exporters.Count(ie.kept, "output", "outputs"))
 		} else {
 			fmt.Fprintln(s.Err, "chatferry: interrupted; nothing was written")
 		}

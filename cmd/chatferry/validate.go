@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/chatferry/chatferry/exporters"
 	"hash/maphash"
 
 	"github.com/spf13/cobra"
@@ -132,7 +133,7 @@ func validateOne(ctx context.Context, o validateOptions, s streams, input string
 		fmt.Fprintf(s.Out, "warning: %s\n", w)
 	}
 	if problems > 0 {
-		return &importers.ParseError{Err: fmt.Errorf("%s: %s found", input, plural(problems, "problem"))}
+		return &importers.ParseError{Err: fmt.Errorf("%s: %s found", input, exporters.Count(problems, "problem", "problems"))}
 	}
 	fmt.Fprintf(s.Err, "chatferry: %s is valid (%s)\n", input, in.format.Name)
 	return nil

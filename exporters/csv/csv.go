@@ -22,6 +22,7 @@ package csv
 import (
 	"bufio"
 	"errors"
+	"fmt"
 
 	"io"
 	"strings"
@@ -312,7 +313,9 @@ func (w *Writer) Close() error {
 	w.chat = nil
 	if w.cfg.Excel && w.opts.Report != nil {
 		if w.long > 0 {
-			w.opts.Report.Notef("%d of the CSV's cells are longer than the %d characters Excel shows; open it with another tool to see them whole", w.long, excelCellRunes)
+			w.opts.Report.Notef("%s", exporters.Count(w.long,
+				fmt.Sprintf("of the CSV's cells is longer than the %d characters Excel shows; open it with another tool to see it whole", excelCellRunes),
+				fmt.Sprintf("of the CSV's cells are longer than the %d characters Excel shows; open it with another tool to see them whole", excelCellRunes)))
 		}
 		if w.total+1 > excelRows {
 			w.opts.Report.Notef("the CSV has %d rows, more than the %d Excel opens", w.total+1, excelRows)

@@ -184,7 +184,7 @@ func TestExcelLimits(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if notes := rep.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "1 of the CSV's cells are longer than the 32767 characters") {
+	if notes := rep.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "1 of the CSV's cells is longer than the 32767 characters") {
 		t.Errorf("notes %q", notes)
 	}
 }

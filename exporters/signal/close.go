@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/chatferry/chatferry/exporters"
 	"io"
 	"os"
 	"path/filepath"
@@ -51,7 +52,7 @@ func (w *writer) finish() error {
 			for i, c := range u.chats {
 				chats[i] = strconv.Quote(c)
 			}
-			list = append(list, fmt.Sprintf("%s (%s in %s)", u.name, plural(u.messages, "message"), strings.Join(chats, ", ")))
+			list = append(list, fmt.Sprintf("%s (%s in %s)", u.name, exporters.Count(u.messages, "message", "messages"), strings.Join(chats, ", ")))
 		}
 		sort.Strings(list)
 		return &UnmatchedError{Senders: list}
@@ -92,13 +93,13 @@ func (w *writer) finish() error {
 func (w *writer) RecoveryKey() string { return w.recoveryKey }
 
 func (w *writer) report() {
-	var reasons []string
+	var reasons [][2]string
 	for r := range w.skipped {
 		reasons = append(reasons, r)
 	}
-	sort.Strings(reasons)
+	sort.Slice(reasons, func(i, j int) bool { return reasons[i][1] < reasons[j][1] })
 	for _, r := range reasons {
-		w.opts.Report.Notef("%d %s", w.skipped[r], r)
+		w.opts.Report.Notef("%s", exporters.Count(w.skipped[r], r[0], r[1]))
 	}
 	w.opts.Report.Notef("new snapshot %s", filepath.Join(w.root, w.snapName))
 }
@@ -265,13 +266,14 @@ func (e *emitter) newItemsBefore(limit uint64) error {
 func (e *emitter) write(r *record) error {
 	key := [2]uint64{r.chatID, r.authorID}
 	if r.dateSent == e.existingAt && e.existingKey[key] {
-		e.w.note("messages were already in the Signal backup (same chat, sender and time) and were not added again")
+		e.w.note("message was already in the Signal backup (same chat, sender and time) and was not added again",
+			"messages were already in the Signal backup (same chat, sender and time) and were not added again")
 		return nil
 	}
 	sum := sha256.Sum256(r.frame)
 	if l, ok := e.last[key]; ok && r.dateSent <= l.dateSent {
 		if r.dateSent == l.dateSent && l.src != r.src && l.sum == sum {
-			e.w.note("messages appeared in two inputs and were written once")
+			e.w.note("message appeared in two inputs and was written once", "messages appeared in two inputs and were written once")
 			return nil
 		}
 		r.dateSent = l.dateSent + 1

@@ -2,6 +2,7 @@ package signal
 
 import (
 	"fmt"
+	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"strconv"
 	"strings"
@@ -138,7 +139,8 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 	if len(styles) > 0 && len(body)-len(text)+len(m.Text) > maxStyledBody {
 		// Signal refuses styles on so long a text: keep it as typed.
 		it.text = body[:len(body)-len(text)] + m.Text
-		w.note("messages over 128 KiB keep WhatsApp's formatting marks as typed (Signal styles only shorter texts)")
+		w.note("message over 128 KiB keeps WhatsApp's formatting marks as typed (Signal styles only shorter texts)",
+			"messages over 128 KiB keep WhatsApp's formatting marks as typed (Signal styles only shorter texts)")
 		styles = nil
 	}
 	if len(styles) > 0 {
@@ -181,7 +183,8 @@ func (w *writer) quote(it *item, m *model.Message, lines *[]string) {
 	}
 	if q.text == "" && q.file == nil {
 		w.opts.Report.Drop(model.FeatureReplies, 1) // Signal needs something to show
-		w.note("replies were written without their quote, as the message they answer is not known")
+		w.note("reply was written without its quote, as the message it answers is not known",
+			"replies were written without their quote, as the messages they answer are not known")
 		return
 	}
 	if qa == nil || qa.id == 0 || qa.prefix != "" {
@@ -196,7 +199,7 @@ func (w *writer) quote(it *item, m *model.Message, lines *[]string) {
 	if len(q.text) > maxQuoteText {
 		q.text = cut(q.text, maxQuoteText)
 		w.opts.Report.Degrade(model.FeatureReplies, 1)
-		w.note("quotes longer than Signal's 2,048 bytes were shortened")
+		w.note("quote longer than Signal's 2,048 bytes was shortened", "quotes longer than Signal's 2,048 bytes were shortened")
 	}
 	q.authorID = qa.id
 	it.quote = q
@@ -210,7 +213,7 @@ func (w *writer) reactions(it *item, m *model.Message) {
 		a := w.cur.authors[r.Sender]
 		if a == nil || a.id == 0 || a.prefix != "" || r.Emoji == "" {
 			w.opts.Report.Drop(model.FeatureReactions, 1)
-			w.note("reactions by people without a phone number were left out")
+			w.note("reaction by a person without a phone number was left out", "reactions by people without a phone number were left out")
 			continue
 		}
 		sent := it.dateSent
@@ -223,7 +226,8 @@ func (w *writer) reactions(it *item, m *model.Message) {
 		if i, dup := seen[a.id]; dup {
 			it.reactions[i] = rx
 			w.opts.Report.Drop(model.FeatureReactions, 1)
-			w.note("earlier reactions of a person to the same message were left out (Signal keeps one each)")
+			w.note("earlier reaction of a person to the same message was left out (Signal keeps one each)",
+				"earlier reactions of a person to the same message were left out (Signal keeps one each)")
 			continue
 		}
 		seen[a.id] = len(it.reactions)
@@ -260,7 +264,7 @@ func pollText(m *model.Message) string {
 	var b strings.Builder
 	b.WriteString("📊 Poll: " + p.Question)
 	for _, o := range p.Options {
-		fmt.Fprintf(&b, "\n• %s (%s)", o.Text, plural(o.Votes, "vote"))
+		fmt.Fprintf(&b, "\n• %s (%s)", o.Text, exporters.Count(o.Votes, "vote", "votes"))
 	}
 	return b.String()
 }
@@ -299,13 +303,6 @@ func contactText(m *model.Message) string {
 		lines = append(lines, "👤 "+strings.TrimSpace(c.Name+" "+strings.Join(c.Phones, ", ")))
 	}
 	return strings.Join(lines, "\n")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // bodyRange is a style over part of a message's text, in UTF-16 units.

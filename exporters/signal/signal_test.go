@@ -178,7 +178,7 @@ func TestTimes(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Errorf("times\n got %s\nwant %s", strings.Join(got, " "), want)
 	}
-	if !strings.Contains(strings.Join(rep.Notes(), "\n"), "dated before the message before them") {
+	if !strings.Contains(strings.Join(rep.Notes(), "\n"), "1 message is dated before the message before it in its chat") {
 		t.Errorf("the report does not mention the time that goes back: %q", rep.Notes())
 	}
 }

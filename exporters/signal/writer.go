@@ -48,7 +48,7 @@ type writer struct {
 	inputs    uint64 // input chats so far
 	seq       uint64
 	unmatched map[string]*unmatchedSender
-	skipped   map[string]int // notes by reason, counted
+	skipped   map[[2]string]int // notes by reason (for one, for several), counted
 	done      bool
 }
 
@@ -88,11 +88,13 @@ func randomUUID() [16]byte {
 	return u
 }
 
-func (w *writer) note(reason string) {
+// note counts one more case of a reason, given for one case and for
+// several, as "message was …" and "messages were …".
+func (w *writer) note(one, many string) {
 	if w.skipped == nil {
-		w.skipped = map[string]int{}
+		w.skipped = map[[2]string]int{}
 	}
-	w.skipped[reason]++
+	w.skipped[[2]string{one, many}]++
 }
 
 // isMe reports whether p is the person the backup belongs to.
@@ -281,7 +283,8 @@ func (w *writer) assignTime(m *model.Message) uint64 {
 		t = m.Time.In(w.opts.TZ).UnixMilli()
 	}
 	if t <= 0 {
-		w.note("messages had no time and were dated just after the message before them")
+		w.note("message had no time and was dated just after the message before it",
+			"messages had no time and were dated just after the message before them")
 		t = int64(cs.prev) + 1
 	}
 	unit := int64(1000)
@@ -297,7 +300,8 @@ func (w *writer) assignTime(m *model.Message) uint64 {
 	case prev < t+unit:
 		t = prev + 1
 	default:
-		w.note("messages are dated before the message before them in their chat; they keep their own time")
+		w.note("message is dated before the message before it in its chat; it keeps its own time",
+			"messages are dated before the message before them in their chat; they keep their own time")
 	}
 	cs.prev = uint64(t)
 	return uint64(t)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"errors"
 	"fmt"
+	"github.com/chatferry/chatferry/exporters"
 	"io"
 	"io/fs"
 	"os"
@@ -36,10 +37,12 @@ func (w *Writer) finish() error {
 		return err
 	}
 	if unresolved > 0 {
-		w.opts.Report.Notef("sqlite: %d replies answer messages the input does not hold; what they quote is kept", unresolved)
+		w.opts.Report.Notef("sqlite: %s", exporters.Count(unresolved, "reply answers a message the input does not hold; what it quotes is kept",
+			"replies answer messages the input does not hold; what they quote is kept"))
 	}
 	if w.dups > 0 {
-		w.opts.Report.Notef("sqlite: %d messages were already in the archive and were left as they are", w.dups)
+		w.opts.Report.Notef("sqlite: %s", exporters.Count(w.dups, "message was already in the archive and was left as it is",
+			"messages were already in the archive and were left as they are"))
 	}
 	if !w.changed {
 		w.opts.Report.Notef("sqlite: nothing new; the archive is unchanged")

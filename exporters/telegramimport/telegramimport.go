@@ -179,8 +179,9 @@ func (w *Writer) Close() error {
 	w.stats.Report(w.opts.Report)
 	if w.lost > 0 && w.opts.Report != nil {
 		w.opts.Report.Degrade(model.FeatureAttachments, w.lost)
-		w.opts.Report.Notef("%d attachments without their files were written as %q, which does not name them",
-			w.lost, whatsapptext.Omitted)
+		w.opts.Report.Notef("%s", exporters.Count(w.lost,
+			fmt.Sprintf("attachment without its file was written as %q, which does not name it", whatsapptext.Omitted),
+			fmt.Sprintf("attachments without their files were written as %q, which does not name them", whatsapptext.Omitted)))
 	}
 	return nil
 }

@@ -329,11 +329,11 @@ func TestReport(t *testing.T) {
 	}
 	got = append(got, rep.Notes()...)
 	want := []string{
-		"kept partly 1 system events",
+		"kept partly 1 system event",
 		"kept partly 2 attachments",
 		`hostile.json:15: the media file "../../../etc/passwd" cannot be read from the input: its path is not a plain path inside the input`,
-		`1 system events hold ": "; an invisible U+200B was written after the colon so readers do not take them for messages`,
-		"1 messages with several attachments or contact cards were written as one record for each, as WhatsApp does",
+		`1 system event holds ": "; an invisible U+200B was written after the colon so readers do not take it for a message`,
+		"1 message with several attachments or contact cards was written as one record for each, as WhatsApp does",
 		`2 attachments without their files were written as "<Media omitted>", which does not name them`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -420,26 +420,30 @@ func (w *Writer) report() {
 	}
 	c := w.counters
 	if c.subSecond > 0 {
-		w.note("%d times had fractions of a second; Telegram's export keeps whole seconds", c.subSecond)
+		w.note("%s fractions of a second; Telegram's export keeps whole seconds", exporters.Count(c.subSecond, "time had", "times had"))
 	}
 	if c.noTime > 0 {
-		w.note("%d messages had no time and were given the time of the message before them", c.noTime)
+		w.note("%s", exporters.Count(c.noTime, "message had no time and was given the time of the message before it",
+			"messages had no time and were given the time of the message before them"))
 	}
 	if c.split > 0 {
-		w.note("%d messages with several attachments or contact cards became one Telegram message for each", c.split)
+		w.note("%s several attachments or contact cards became one Telegram message for each",
+			exporters.Count(c.split, "message with", "messages with"))
 	}
 	if c.lostReplies > 0 {
 		r.Drop(model.FeatureReplies, c.lostReplies)
-		w.note("%d replies point at a message this export cannot name (not in the chat, or more than %s messages back)",
-			c.lostReplies, strconv.Itoa(replyWindow))
+		w.note("%s at a message this export cannot name (not in the chat, or more than %s messages back)",
+			exporters.Count(c.lostReplies, "reply points", "replies point"), strconv.Itoa(replyWindow))
 	}
 	if c.droppedAttachments > 0 {
 		r.Drop(model.FeatureAttachments, c.droppedAttachments)
-		w.note("%d attachments of deleted or view-once messages were left out", c.droppedAttachments)
+		w.note("%s", exporters.Count(c.droppedAttachments, "attachment of a deleted or view-once message was left out",
+			"attachments of deleted or view-once messages were left out"))
 	}
 	if c.unnamed > 0 {
 		r.Degrade(model.FeatureAttachments, c.unnamed)
-		w.note("%d left-out photos lost their file names: Telegram's export names no photo it left out", c.unnamed)
+		w.note("%s: Telegram's export names no photo it left out", exporters.Count(c.unnamed,
+			"left-out photo lost its file name", "left-out photos lost their file names"))
 	}
 	if c.unreadable > 0 {
 		r.Degrade(model.FeatureMediaFiles, c.unreadable)

@@ -94,8 +94,9 @@ func (w *Writer) Close() error {
 	w.text.Stats.Report(w.opts.Report)
 	if w.unnamed > 0 && w.opts.Report != nil {
 		w.opts.Report.Degrade(model.FeatureAttachments, w.unnamed)
-		w.opts.Report.Notef("%d left-out attachments lost their file names: WhatsApp's layout writes them as %q",
-			w.unnamed, whatsapptext.Omitted)
+		w.opts.Report.Notef("%s", exporters.Count(w.unnamed,
+			fmt.Sprintf("left-out attachment lost its file name: WhatsApp's layout writes it as %q", whatsapptext.Omitted),
+			fmt.Sprintf("left-out attachments lost their file names: WhatsApp's layout writes them as %q", whatsapptext.Omitted)))
 	}
 	return nil
 }

@@ -103,20 +103,20 @@ func TestReport(t *testing.T) {
 	got = append(got, rep.Notes()...)
 	want := []string{
 		"kept partly 1 text",
-		"kept partly 1 attachments",
-		"dropped 1 attachments",
-		"kept partly 1 edits",
-		"kept partly 1 polls",
+		"kept partly 1 attachment",
+		"dropped 1 attachment",
+		"kept partly 1 edit",
+		"kept partly 1 poll",
 		"kept partly 2 locations",
-		"kept partly 1 contact cards",
+		"kept partly 1 contact card",
 		"kept partly 2 calls",
-		`1 messages have a line that looks like a WhatsApp date header; it was written with an invisible U+200B in front so readers do not split the message there`,
-		"1 message times had seconds; WhatsApp's Android layout shows hours and minutes only",
-		"1 messages had no time and were given the time of the message before them",
+		`1 message has a line that looks like a WhatsApp date header; it was written with an invisible U+200B in front so readers do not split the message there`,
+		"1 message time had seconds; WhatsApp's Android layout shows hours and minutes only",
+		"1 message had no time and was given the time of the message before it",
 		"2 messages with several attachments or contact cards were written as one record for each, as WhatsApp does",
-		`1 messages come from a sender whose name holds ": "; readers of the layout cut the name there`,
-		"1 attachments of deleted or view-once messages were left out; the layout writes only the marker",
-		`1 left-out attachments lost their file names: WhatsApp's layout writes them as "<Media omitted>"`,
+		`1 message comes from a sender whose name holds ": "; readers of the layout cut the name there`,
+		"1 attachment of a deleted or view-once message was left out; the layout writes only the marker",
+		`1 left-out attachment lost its file name: WhatsApp's layout writes it as "<Media omitted>"`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("report:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -296,27 +296,35 @@ func (s Stats) Report(r *exporters.Report) {
 	}
 	if s.Escaped > 0 {
 		r.Degrade(model.FeatureText, s.Escaped)
-		r.Notef("%d messages have a line that looks like a WhatsApp date header; "+
-			"it was written with an invisible U+200B in front so readers do not split the message there", s.Escaped)
+		r.Notef("%s a line that looks like a WhatsApp date header; it was written with an invisible U+200B "+
+			"in front so readers do not split the message there", exporters.Count(s.Escaped, "message has", "messages have"))
 	}
 	if s.Seconds > 0 {
-		r.Notef("%d message times had seconds; WhatsApp's Android layout shows hours and minutes only", s.Seconds)
+		r.Notef("%s seconds; WhatsApp's Android layout shows hours and minutes only", exporters.Count(s.Seconds, "message time had", "message times had"))
 	}
 	if s.NoTime > 0 {
-		r.Notef("%d messages had no time and were given the time of the message before them", s.NoTime)
+		r.Notef("%s", exporters.Count(s.NoTime, "message had no time and was given the time of the message before it",
+			"messages had no time and were given the time of the message before them"))
 	}
 	if s.GuardedSystem > 0 {
 		r.Degrade(model.FeatureSystem, s.GuardedSystem)
-		r.Notef("%d system events hold \": \"; an invisible U+200B was written after the colon so readers do not take them for messages", s.GuardedSystem)
+		r.Notef("%s", exporters.Count(s.GuardedSystem,
+			"system event holds \": \"; an invisible U+200B was written after the colon so readers do not take it for a message",
+			"system events hold \": \"; an invisible U+200B was written after the colon so readers do not take them for messages"))
 	}
 	if s.Split > 0 {
-		r.Notef("%d messages with several attachments or contact cards were written as one record for each, as WhatsApp does", s.Split)
+		r.Notef("%s", exporters.Count(s.Split,
+			"message with several attachments or contact cards was written as one record for each, as WhatsApp does",
+			"messages with several attachments or contact cards were written as one record for each, as WhatsApp does"))
 	}
 	if s.ColonName > 0 {
-		r.Notef("%d messages come from a sender whose name holds \": \"; readers of the layout cut the name there", s.ColonName)
+		r.Notef("%s from a sender whose name holds \": \"; readers of the layout cut the name there",
+			exporters.Count(s.ColonName, "message comes", "messages come"))
 	}
 	if s.DroppedAttachments > 0 {
 		r.Drop(model.FeatureAttachments, s.DroppedAttachments)
-		r.Notef("%d attachments of deleted or view-once messages were left out; the layout writes only the marker", s.DroppedAttachments)
+		r.Notef("%s", exporters.Count(s.DroppedAttachments,
+			"attachment of a deleted or view-once message was left out; the layout writes only the marker",
+			"attachments of deleted or view-once messages were left out; the layout writes only the marker"))
 	}
 }
