@@ -87,21 +87,9 @@ func indexLinkStart(s string) int {
 }
 
 // hasPrefixFold reports whether s starts with the lower-case ASCII prefix,
-// ignoring ASCII case.
+// ignoring case.
 func hasPrefixFold(s, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != prefix[i] {
-			return false
-		}
-	}
-	return true
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 func isWordByte(b byte) bool {
