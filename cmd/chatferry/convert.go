@@ -62,7 +62,7 @@ the output format could keep only partly or had to drop, by kind and count.
 
   # Canonical JSON on standard output, times read in a given zone
   chatferry convert _chat.txt --to json --tz Europe/Berlin -o - | jq '.chats[0].title'`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needInputs,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.inputs = args
 			return runConvert(c.Context(), o, s)

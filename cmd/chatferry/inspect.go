@@ -34,7 +34,7 @@ With several inputs, each is shown in turn (--json: an array of them).
 		Example: `  chatferry inspect "WhatsApp Chat with Ann.zip"
   chatferry inspect msgstore.db --from whatsapp-android --json
   chatferry inspect exports/*.zip`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needInputs,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.inputs = args
 			return runInspect(c.Context(), o, s)

@@ -71,7 +71,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "missing --to", args: []string{"convert", sample}, code: 2, stderr: "known formats: "},
 		{name: "unknown --to", args: []string{"convert", sample, "--to", "fax"}, code: 2, stderr: `unknown output format "fax"`},
 		{name: "unknown --from", args: []string{"convert", sample, "--from", "fax", "--to", "json"}, code: 2, stderr: "known: "},
-		{name: "no input", args: []string{"convert", "--to", "json"}, code: 2, stderr: "requires at least 1 arg"},
+		{name: "no input", args: []string{"convert", "--to", "json"}, code: 2, stderr: "no input given: chatferry convert INPUT... --to FORMAT [-o PATH] (see 'chatferry convert --help')"},
 		{name: "bad tz", args: []string{"convert", sample, "--to", "json", "--tz", "Nowhere/Land"}, code: 2, stderr: "unknown time zone"},
 		{name: "bad option value", args: []string{"convert", sample, "--to", "csv", "--delimiter", "|", "-o", "out.csv"}, code: 2, stderr: `--delimiter "|": want`},
 		{name: "bad input option value", args: []string{"convert", sample, "--from", "whatsapp", "--date-order", "xyz", "--to", "json", "-o", "out.json"}, code: 2, stderr: `--date-order "xyz": want`},
@@ -90,7 +90,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "formats json", args: []string{"formats", "--json"}, code: 0, stdout: `"outputs"`},
 		{name: "validate ok", args: []string{"validate", sample}, code: 0, stderr: "is valid"},
 		{name: "validate bad", args: []string{"validate", bad}, code: 3, stdout: "bad-records.json:6: unknown field \"colour\"", stderr: "4 problems found"},
-		{name: "validate wrong args", args: []string{"validate"}, code: 2, stderr: "requires at least 1 arg"},
+		{name: "validate wrong args", args: []string{"validate"}, code: 2, stderr: "no input given: chatferry validate INPUT..."},
 		{name: "completion", args: []string{"completion", "bash"}, code: 0, stdout: "bash completion"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

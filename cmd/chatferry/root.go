@@ -123,3 +123,12 @@ chatferry's canonical JSON. It never opens a network connection.
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	return root
 }
+
+// needInputs is the argument rule of the commands that read inputs: at
+// least one, and when there is none the command's usage line.
+func needInputs(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("no input given: chatferry %s (see '%s --help')", c.Use, c.CommandPath())
+	}
+	return nil
+}

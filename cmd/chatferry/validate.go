@@ -31,7 +31,7 @@ when every input is valid (warnings alone do not fail) and 3 when one is not.
 		Example: `  chatferry validate export.json
   chatferry validate _chat.txt --from whatsapp --date-order dmy
   chatferry validate exports/*.zip`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needInputs,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.inputs = args
 			return runValidate(c.Context(), o, s)
