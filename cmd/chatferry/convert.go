@@ -89,11 +89,11 @@ func runConvert(ctx context.Context, o convertOptions, s streams) error {
 	}
 	exp, err := exporters.Lookup(o.to)
 	if err != nil {
-		return err
+		return unknownFormat("output", o.to, exporters.Names())
 	}
 	if o.from != "" {
 		if _, err := importers.Lookup(o.from); err != nil {
-			return err
+			return unknownFormat("input", o.from, importers.Names())
 		}
 	}
 	iopts, err := o.importOptions()

@@ -101,7 +101,7 @@ func openInput(ctx context.Context, path, from string, opts importers.Options) (
 	if from != "" {
 		var err error
 		if f, err = importers.Lookup(from); err != nil {
-			return nil, err
+			return nil, unknownFormat("input", from, importers.Names())
 		}
 	}
 	src, err := importers.OpenSource(path, importers.DefaultLimits)

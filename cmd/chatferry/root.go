@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -122,6 +123,53 @@ chatferry's canonical JSON. It never opens a network connection.
 	}
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	return root
+}
+
+// unknownFormat is the usage error for a format name nobody registered,
+// with the names the user likely meant: those that contain it (from three
+// letters on), else those at most two edits away.
+func unknownFormat(kind, name string, known []string) error {
+	lower := strings.ToLower(name)
+	var near []string
+	for _, k := range known {
+		if len(lower) >= 3 && strings.Contains(k, lower) {
+			near = append(near, k)
+		}
+	}
+	if len(near) == 0 {
+		for _, k := range known {
+			if editDistance(lower, k) <= 2 {
+				near = append(near, k)
+			}
+		}
+	}
+	hint := ""
+	if len(near) > 0 {
+		hint = "; did you mean " + strings.Join(near, " or ") + "?"
+	}
+	return usagef("unknown %s format %q%s (known: %s)", kind, name, hint, strings.Join(known, ", "))
+}
+
+// editDistance is the number of one-letter insertions, deletions and
+// changes that turn a into b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // needInputs is the argument rule of the commands that read inputs: at
