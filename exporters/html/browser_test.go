@@ -236,6 +236,13 @@ func TestBrowser(t *testing.T) {
 		if found != 1 {
 			t.Errorf("a search given in the address shows %d messages, want 1", found)
 		}
+		// Styled text is found as it is shown, without WhatsApp's marks.
+		b.navigate("file://" + filepath.Join(out, "chat-002-trip-2024", "page-0001.html") + "?q=" + "all%20%F0%9F%91%8B%20bold%20italic")
+		b.eval(`document.querySelectorAll("#messages .msg:not([hidden])").length`, &found)
+		if found != 1 {
+			t.Errorf("a search for styled text as shown finds %d messages, want 1", found)
+		}
+		b.navigate(chat1 + "?q=" + "see%20station")
 		var next string
 		b.eval(`document.querySelector("a[rel=next]").getAttribute("href")`, &next)
 		if next != "page-0002.html?q=see%20station" {
