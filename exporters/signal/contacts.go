@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"io"
 	"mime/quotedprintable"
 	"os"
@@ -51,11 +52,24 @@ func parseE164(s string) (uint64, error) {
 
 // normName is the form names are compared in: spaces trimmed and runs of
 // white space (including no-break spaces) made one space.
-func normName(s string) string { return strings.Join(strings.Fields(s), " ") }
+// normName is how names are compared: in Unicode's composed form, without
+// invisible format characters (direction marks, isolates around names)
+// and emoji variation selectors, spaces collapsed. A name typed on one
+// phone and exported by another then still matches.
+func normName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) || r == '\uFE0E' || r == '\uFE0F' {
+			return -1
+		}
+		return r
+	}, norm.NFC.String(s))
+	return strings.Join(strings.Fields(s), " ")
+}
 
 // addressBook maps names to phone numbers, from a --contacts file.
 type addressBook struct {
 	numbers   map[string]uint64 // by normName; 0 when the name is ambiguous
+	folded    map[string]uint64 // by lower-case normName; 0 when ambiguous
 	problems  []string          // lines that could not be used, for the report
 	ambiguous map[string]bool
 }
@@ -84,13 +98,20 @@ func (a *addressBook) add(name string, phones []vcardPhone, where string) {
 	}
 	if prev, ok := a.numbers[name]; ok && prev != num {
 		a.numbers[name] = 0
+		a.folded[strings.ToLower(name)] = 0
 		a.ambiguous[name] = true
 		a.problems = append(a.problems, fmt.Sprintf("%s: %s appears twice with different numbers; neither is used", where, name))
 		return
 	}
-	if !a.ambiguous[name] {
-		a.numbers[name] = num
+	if a.ambiguous[name] {
+		return
 	}
+	a.numbers[name] = num
+	low := strings.ToLower(name)
+	if prev, ok := a.folded[low]; ok && prev != num {
+		num = 0 // "ann" and "Ann" with different numbers: only exact names decide
+	}
+	a.folded[low] = num
 }
 
 // lookup returns the number for a name, or 0.
@@ -98,7 +119,11 @@ func (a *addressBook) lookup(name string) uint64 {
 	if a == nil {
 		return 0
 	}
-	return a.numbers[normName(name)]
+	name = normName(name)
+	if n, ok := a.numbers[name]; ok {
+		return n
+	}
+	return a.folded[strings.ToLower(name)]
 }
 
 // maxContactsFile bounds the size of a contacts file.
@@ -121,7 +146,7 @@ func readAddressBook(r io.Reader, name string) (*addressBook, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	a := &addressBook{numbers: map[string]uint64{}, ambiguous: map[string]bool{}}
+	a := &addressBook{numbers: map[string]uint64{}, folded: map[string]uint64{}, ambiguous: map[string]bool{}}
 	if bytes.HasPrefix(bytes.ToUpper(bytes.TrimSpace(data)), []byte("BEGIN:VCARD")) {
 		err = readVCards(data, name, a.add)
 	} else {

@@ -44,7 +44,12 @@ func TestAddressBook(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]uint64{"Jörg Müller": 491512345678, "Ann Example": 447700900123,
-		" Ann  Example ": 447700900123, "Local Only": 0, "Twice": 0, "Nobody": 0} {
+		" Ann  Example ": 447700900123, "Local Only": 0, "Twice": 0, "twice": 0, "Nobody": 0,
+		"ann example":                  447700900123, // case does not decide when only one name fits
+		"\u200eAnn Example\u200f":      447700900123, // direction marks, as exports put around names
+		"\u2068Ann\u00a0Example\u2069": 447700900123, // isolates and a no-break space
+		"Jo\u0308rg Mu\u0308ller":      491512345678, // decomposed accents (a Mac's file names, some phones)
+	} {
 		if got := a.lookup(name); got != want {
 			t.Errorf("lookup(%q) = %d, want %d", name, got, want)
 		}
@@ -53,6 +58,16 @@ func TestAddressBook(t *testing.T) {
 	for _, w := range []string{"contacts.vcf:15: Local Only", "no country code", "Twice appears twice"} {
 		if !strings.Contains(problems, w) {
 			t.Errorf("problems lack %q:\n%s", w, problems)
+		}
+	}
+	a, err = readAddressBook(strings.NewReader("name,phone\nMum \u2764\ufe0f,+44 7700 900001\nann,+44 7700 900002\nAnn,+44 7700 900003\n"), "c.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]uint64{"Mum \u2764": 447700900001, "MUM \u2764\ufe0f": 447700900001,
+		"Ann": 447700900003, "ann": 447700900002, "ANN": 0} {
+		if got := a.lookup(name); got != want {
+			t.Errorf("lookup(%q) = %d, want %d", name, got, want)
 		}
 	}
 	csv := "name,phone\nAnn Example,+44 7700 900123\n\"Smith, Bob\",0044 7700 900456\nbad line\n"
