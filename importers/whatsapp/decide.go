@@ -179,10 +179,21 @@ func (a *analysis) decideMe(me string) error {
 		key := string(cleanName(nil, []byte(me)))
 		au := a.authors[key]
 		if au == nil {
-			for k, v := range a.authors {
-				if strings.EqualFold(k, key) {
-					au = v
+			// Only letter case differs: take the one sender that fits
+			// (several fit: none, rather than one picked by chance).
+			var fits []*author
+			for _, v := range a.byOrder {
+				if strings.EqualFold(v.name, key) {
+					fits = append(fits, v)
 				}
+			}
+			if len(fits) > 1 {
+				a.warn(model.Pos{File: a.display}, "me-ambiguous",
+					fmt.Sprintf("--me %q fits several senders (%s, %s) but for letter case; give the name as the chat writes it", me, fits[0].name, fits[1].name))
+				return nil
+			}
+			if len(fits) == 1 {
+				au = fits[0]
 			}
 		}
 		if au == nil || au.plain == 0 {

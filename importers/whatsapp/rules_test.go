@@ -197,6 +197,19 @@ func TestMe(t *testing.T) {
 	if c.Me() != nil || len(c.Warnings) != 1 || c.Warnings[0].Code != "me-not-found" {
 		t.Errorf("--me Zed: me %v, warnings %v", c.Me(), c.Warnings)
 	}
+	// Two senders differ only in case: --me in a third spelling picks
+	// neither, and says so; the exact spelling picks its own.
+	twins := "13/03/2024, 09:00 - ann: a\n13/03/2024, 09:01 - Ann: b\n"
+	for i := 0; i < 5; i++ { // the choice must not depend on map order
+		c, _, _ = read(t, "chat.txt", twins, importers.Options{Me: "ANN"})
+		if c.Me() != nil || len(c.Warnings) != 1 || c.Warnings[0].Code != "me-ambiguous" {
+			t.Fatalf("--me ANN with ann and Ann: me %v, warnings %v", c.Me(), c.Warnings)
+		}
+	}
+	c, _, _ = read(t, "chat.txt", twins, importers.Options{Me: "Ann"})
+	if me := c.Me(); me == nil || me.Name != "Ann" {
+		t.Errorf("--me Ann with ann and Ann: me %v", me)
+	}
 }
 
 func TestTitles(t *testing.T) {
