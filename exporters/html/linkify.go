@@ -16,6 +16,19 @@ type segment struct {
 	Bold, Italic, Strike, Mono, Code bool
 }
 
+// shownText is text as the page shows it: without the marks of WhatsApp's
+// formatting where they apply (a quote shows its words, unstyled).
+func shownText(text string, markedUp bool) string {
+	if !markedUp {
+		return text
+	}
+	var b strings.Builder
+	for _, sp := range markup.Parse(text) {
+		b.WriteString(sp.Text)
+	}
+	return b.String()
+}
+
 // richText splits a message's text into segments: its web links, and,
 // when the chat's text is written in WhatsApp's markup, its styled pieces
 // without their markers.

@@ -55,6 +55,21 @@ func TestRichText(t *testing.T) {
 	}
 }
 
+func TestShownText(t *testing.T) {
+	for _, tt := range []struct {
+		in       string
+		markedUp bool
+		want     string
+	}{
+		{"*bold* _it_ 2*3*4", true, "bold it 2*3*4"},
+		{"*bold* _it_", false, "*bold* _it_"},
+	} {
+		if got := shownText(tt.in, tt.markedUp); got != tt.want {
+			t.Errorf("shownText(%q, %v) = %q, want %q", tt.in, tt.markedUp, got, tt.want)
+		}
+	}
+}
+
 func equalSegments(a, b []segment) bool {
 	if len(a) != len(b) {
 		return false

@@ -250,7 +250,7 @@ func (p *chatPages) quote(m *model.Message) *quoteView {
 		q.Text = target.snippet
 	}
 	if m.Quote != nil {
-		q.Text = shorten(m.Quote.Text, 400)
+		q.Text = shorten(shownText(m.Quote.Text, p.sum.markedUp), 400)
 		if m.Quote.Sender != "" {
 			q.Sender, q.Color = p.sum.name(m.Quote.Sender), p.sum.colors[m.Quote.Sender]
 		}
