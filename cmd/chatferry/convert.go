@@ -57,6 +57,10 @@ the output format could keep only partly or had to drop, by kind and count.
 		Example: `  # A WhatsApp export to an offline HTML archive
   chatferry convert "WhatsApp Chat with Ann.zip" --to html -o ann-archive
 
+  # WhatsApp exports to a backup Signal for Android restores with the recovery
+  # key printed at the end (senders' numbers from your exported address book)
+  chatferry convert exports/*.zip --to signal --me "Your Name" --contacts contacts.vcf -o SignalBackups
+
   # Many exports into one searchable SQLite archive (run again to add newer exports)
   chatferry convert exports/*.zip --to sqlite -o chats.db
 

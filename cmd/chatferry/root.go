@@ -85,6 +85,7 @@ chatferry's canonical JSON. It never opens a network connection.
 
 ` + exitCodesHelp,
 		Example: `  chatferry convert "WhatsApp Chat with Ann.zip" --to html -o archive
+  chatferry convert "WhatsApp Chat with Ann.zip" --to signal --me "Your Name" --contacts contacts.vcf
   chatferry inspect "WhatsApp Chat with Ann.txt"
   chatferry formats`,
 		Version:       version(),
