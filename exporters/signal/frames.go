@@ -132,6 +132,7 @@ const (
 	bodyStandard body = iota
 	bodyDeleted
 	bodyViewOnce
+	bodyContact // a shared contact card: ContactMessage
 )
 
 // item is one ChatItem before it is encoded.
@@ -143,6 +144,7 @@ type item struct {
 	body             body
 	text             string
 	styles           []bodyRange // of text
+	contact          pb          // encoded ContactAttachment, for bodyContact
 	attachments      []pb        // encoded MessageAttachment
 	firstFile        *quotedFile
 	quote            *quote
@@ -182,14 +184,18 @@ func (it *item) encode() pb {
 	switch it.body {
 	case bodyDeleted:
 		ci = ci.msg(14, nil)
-	case bodyViewOnce:
-		// Reactions are field 2 of ViewOnceMessage, as they are field 6 of
-		// StandardMessage: renumber them.
+	case bodyViewOnce, bodyContact:
+		// Reactions are field 2 of ViewOnceMessage and ContactMessage, as
+		// they are field 6 of StandardMessage: renumber them.
 		v := pb(nil)
+		field := protowire.Number(18)
+		if it.body == bodyContact {
+			v, field = v.msg(1, it.contact), 12
+		}
 		for i, r := range it.reactions {
 			v = v.msg(2, pb(nil).str(1, r.emoji).uint(2, r.authorID).uint(3, r.sent).uint(4, uint64(i+1)))
 		}
-		ci = ci.msg(18, v)
+		ci = ci.msg(field, v)
 	default:
 		sm := pb(nil)
 		if q := it.quote; q != nil {
@@ -251,6 +257,9 @@ func encodeAttachment(a *storedFile, flag uint64) pb {
 
 // quotable is what a quote of this item shows: its text, its first file.
 func (it *item) quotable() (string, *quotedFile) {
+	if it.body == bodyContact {
+		return it.text, nil // the card's words, as the quote shows them
+	}
 	if it.body != bodyStandard {
 		return "", nil
 	}

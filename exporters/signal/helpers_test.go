@@ -136,6 +136,9 @@ func render(t testing.TB, s *backup.Snapshot, d *backup.Decoded) string {
 		}
 		fmt.Fprintf(&b, "\n%s chat %d %s from %s (%s) %s", time.UnixMilli(int64(it.DateSent)).UTC().Format("2006-01-02T15:04:05.000Z"),
 			it.Chat, it.Kind, name(it.Author), dir, fmt.Sprintf("%q", it.Text))
+		if c := it.Contact; c != nil {
+			fmt.Fprintf(&b, "\n  card %q numbers %q", c.GivenName, c.Numbers)
+		}
 		for _, r := range it.Styles {
 			fmt.Fprintf(&b, "\n  style %s %q", styleNames[r.Style], utf16Slice(it.Text, r.Start, r.Length))
 		}

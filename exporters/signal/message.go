@@ -91,6 +91,11 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 	case model.KindLocation:
 		text = locationText(m)
 	case model.KindContact:
+		if c, ok := nativeContact(m, a); ok {
+			it.body, it.contact, it.text = bodyContact, c, contactText(m)
+			w.reactions(it, m)
+			return nil
+		}
 		text = contactText(m)
 	}
 	var styles []bodyRange
@@ -293,6 +298,43 @@ func locationText(m *model.Message) string {
 	}
 	return label + strings.Join(parts, "\n")
 }
+
+// nativeContact encodes the one contact a message shares as Signal's own
+// ContactAttachment (shown with "Add to contacts" and "Message"), when the
+// message is nothing but that card: one contact with a name or a number,
+// no caption, no other file, no quote (a ContactMessage holds none of
+// these), from a sender Signal knows. The card's name becomes the given
+// name (Signal shows given and family name together) and its numbers
+// mobile numbers; what else a vCard holds stays out, as the feature's
+// "kept partly" says.
+func nativeContact(m *model.Message, a *author) (pb, bool) {
+	if a.prefix != "" || len(m.Contacts) != 1 || m.Text != "" || m.ReplyTo != "" || m.Quote != nil {
+		return nil, false
+	}
+	for _, att := range m.Attachments {
+		if att.Kind != model.MediaContact {
+			return nil, false
+		}
+	}
+	c := m.Contacts[0]
+	name := strings.TrimSpace(c.Name)
+	if name == "" && len(c.Phones) == 0 {
+		return nil, false
+	}
+	ca := pb(nil)
+	if name != "" {
+		ca = ca.msg(1, pb(nil).str(1, name))
+	}
+	for _, p := range c.Phones {
+		if p = strings.TrimSpace(p); p != "" {
+			ca = ca.msg(3, pb(nil).str(1, p).uint(2, phoneMobile))
+		}
+	}
+	return ca, true
+}
+
+// phoneMobile is ContactAttachment.Phone.Type MOBILE.
+const phoneMobile = 2
 
 func contactText(m *model.Message) string {
 	var lines []string

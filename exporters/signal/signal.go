@@ -74,7 +74,7 @@ var support = map[model.Feature]exporters.Support{
 	model.FeatureViewOnce:    exporters.Full,
 	model.FeaturePolls:       exporters.Partial, // as text
 	model.FeatureLocations:   exporters.Partial, // as text
-	model.FeatureContacts:    exporters.Partial, // as text, the card as a file
+	model.FeatureContacts:    exporters.Partial, // Signal's card (name, numbers) or text
 	model.FeatureCalls:       exporters.Partial, // as text
 	// Dropped: system events (Signal's own need member ACIs), the
 	// forwarded mark and the edited mark (Signal keeps edits as earlier

@@ -406,3 +406,45 @@ func TestSignalLimits(t *testing.T) {
 		t.Errorf("losses %+v, want the shortened quote as one reply kept partly", l)
 	}
 }
+
+// A message that is nothing but one shared contact becomes Signal's own
+// contact card; anything more stays text, and a reply quotes the card.
+func TestNativeContact(t *testing.T) {
+	chat := &model.Chat{ID: "c", Title: "Group", Kind: model.Group, Format: "whatsapp", Participants: []model.Participant{
+		{ID: "a", Name: "Ann", Phone: "+447700900123"}, {ID: "z", Name: "Zed"}, {ID: "b", Name: "Ben Sample", Me: true}}}
+	at := func(min int) model.Timestamp { return model.Floating(2024, 3, 1, 10, min, 0, 0, model.PrecisionMinute) }
+	carla := model.Contact{Name: "Carla Example", Phones: []string{"+44 7700 900456", "+49 30 1234567"}}
+	msg := func(id string, min int, sender string, text string, contacts ...model.Contact) *model.Message {
+		return &model.Message{ID: model.MessageID(id), Sender: model.ParticipantID(sender), Kind: model.KindContact,
+			Text: text, Contacts: contacts, Time: at(min)}
+	}
+	reply := &model.Message{ID: "r", Sender: "b", Kind: model.KindText, Text: "thanks", ReplyTo: "1", Time: at(5)}
+	items := []model.Item{chat,
+		msg("1", 0, "a", "", carla),
+		msg("2", 1, "a", "her new number", carla),
+		msg("3", 2, "a", "", carla, model.Contact{Name: "Dan"}),
+		msg("4", 3, "z", "", carla),
+		msg("5", 4, "a", "", model.Contact{}),
+		reply,
+	}
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key := mustExport(t, dest, items, asText)
+	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "cards", Kind: "local", Dir: dest, Key: key}})["cards"]; !r.OK {
+		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
+	}
+	_, d := open(t, dest, key)
+	var kinds []string
+	for _, it := range d.Items {
+		kinds = append(kinds, it.Kind)
+	}
+	if want := "contact standard standard standard standard standard"; strings.Join(kinds, " ") != want {
+		t.Fatalf("kinds %q, want %q", kinds, want)
+	}
+	if c := d.Items[0].Contact; c == nil || c.GivenName != "Carla Example" ||
+		strings.Join(c.Numbers, " ") != "+44 7700 900456/2 +49 30 1234567/2" {
+		t.Errorf("card %+v", c)
+	}
+	if q := d.Items[5].Quote; q == nil || q.Text != "👤 Carla Example +44 7700 900456, +49 30 1234567" || q.Target != d.Items[0].DateSent {
+		t.Errorf("the reply's quote %+v", q)
+	}
+}

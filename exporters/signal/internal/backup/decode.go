@@ -38,7 +38,8 @@ type DecodedItem struct {
 	SendTo                 []uint64
 	Kind                   string // "standard", "deleted", "view-once", or the field number of another
 	Text                   string
-	Styles                 []DecodedRange // the text's body ranges
+	Styles                 []DecodedRange  // the text's body ranges
+	Contact                *DecodedContact // a ContactMessage's card
 	Attachments            []*DecodedAttachment
 	Quote                  *DecodedQuote
 	Reactions              []DecodedReaction
@@ -60,6 +61,13 @@ type DecodedAttachment struct {
 type DecodedQuote struct {
 	Target, Author uint64
 	Text           string
+}
+
+// DecodedContact is the card of a ContactMessage: its given name and its
+// numbers with their types.
+type DecodedContact struct {
+	GivenName string
+	Numbers   []string // value/type
 }
 
 // DecodedRange is a style over part of a text, in UTF-16 units.
@@ -254,6 +262,17 @@ func decodeItem(body []field) (*DecodedItem, error) {
 			if err := it.standard(x.data); err != nil {
 				return nil, err
 			}
+		case 12:
+			it.Kind = "contact"
+			v, _ := fieldsOf(x.data)
+			for _, y := range v {
+				switch y.num {
+				case 1:
+					it.Contact = decodeContact(y.data)
+				case 2:
+					it.Reactions = append(it.Reactions, decodeReaction(y.data))
+				}
+			}
 		case 14:
 			it.Kind = "deleted"
 		case 18:
@@ -317,6 +336,37 @@ func textBody(b []byte) string {
 		}
 	}
 	return ""
+}
+
+// decodeContact reads a ContactAttachment's name and numbers.
+func decodeContact(b []byte) *DecodedContact {
+	c := &DecodedContact{}
+	f, _ := fieldsOf(b)
+	for _, x := range f {
+		switch x.num {
+		case 1:
+			g, _ := fieldsOf(x.data)
+			for _, y := range g {
+				if y.num == 1 {
+					c.GivenName = string(y.data)
+				}
+			}
+		case 3:
+			var value string
+			var typ uint64
+			g, _ := fieldsOf(x.data)
+			for _, y := range g {
+				switch y.num {
+				case 1:
+					value = string(y.data)
+				case 2:
+					typ = y.v
+				}
+			}
+			c.Numbers = append(c.Numbers, fmt.Sprintf("%s/%d", value, typ))
+		}
+	}
+	return c
 }
 
 // bodyRanges returns the styles of a Text message.
