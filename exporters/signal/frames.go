@@ -57,6 +57,7 @@ const (
 	attachmentBorderless   = 2
 	attachmentGIF          = 3
 	quoteNormal            = 1
+	quotePoll              = 4
 	distributionMyStoryLen = 16
 )
 
@@ -133,6 +134,7 @@ const (
 	bodyDeleted
 	bodyViewOnce
 	bodyContact // a shared contact card: ContactMessage
+	bodyPoll    // Poll
 )
 
 // item is one ChatItem before it is encoded.
@@ -145,6 +147,7 @@ type item struct {
 	text             string
 	styles           []bodyRange // of text
 	contact          pb          // encoded ContactAttachment, for bodyContact
+	poll             pb          // encoded Poll without its reactions, for bodyPoll
 	attachments      []pb        // encoded MessageAttachment
 	firstFile        *quotedFile
 	quote            *quote
@@ -156,6 +159,7 @@ type quote struct {
 	authorID uint64
 	text     string
 	file     *quotedFile
+	poll     bool // the quoted message is a poll
 }
 
 type reaction struct {
@@ -184,16 +188,19 @@ func (it *item) encode() pb {
 	switch it.body {
 	case bodyDeleted:
 		ci = ci.msg(14, nil)
-	case bodyViewOnce, bodyContact:
-		// Reactions are field 2 of ViewOnceMessage and ContactMessage, as
-		// they are field 6 of StandardMessage: renumber them.
-		v := pb(nil)
-		field := protowire.Number(18)
-		if it.body == bodyContact {
+	case bodyViewOnce, bodyContact, bodyPoll:
+		// Reactions are field 2 of ViewOnceMessage and ContactMessage and
+		// field 5 of Poll, as they are field 6 of StandardMessage:
+		// renumber them.
+		v, field, rfield := pb(nil), protowire.Number(18), protowire.Number(2)
+		switch it.body {
+		case bodyContact:
 			v, field = v.msg(1, it.contact), 12
+		case bodyPoll:
+			v, field, rfield = append(v, it.poll...), 20, 5
 		}
 		for i, r := range it.reactions {
-			v = v.msg(2, pb(nil).str(1, r.emoji).uint(2, r.authorID).uint(3, r.sent).uint(4, uint64(i+1)))
+			v = v.msg(rfield, pb(nil).str(1, r.emoji).uint(2, r.authorID).uint(3, r.sent).uint(4, uint64(i+1)))
 		}
 		ci = ci.msg(field, v)
 	default:
@@ -210,7 +217,11 @@ func (it *item) encode() pb {
 			if q.file != nil {
 				qm = qm.msg(4, pb(nil).str(1, q.file.contentType).str(2, q.file.fileName))
 			}
-			qm = qm.uint(5, quoteNormal)
+			if q.poll {
+				qm = qm.uint(5, quotePoll)
+			} else {
+				qm = qm.uint(5, quoteNormal)
+			}
 			sm = sm.msg(1, qm)
 		}
 		if it.text != "" {
@@ -255,13 +266,14 @@ func encodeAttachment(a *storedFile, flag uint64) pb {
 	return m.boolean(3, true).bytes(4, a.clientUUID[:])
 }
 
-// quotable is what a quote of this item shows: its text, its first file.
-func (it *item) quotable() (string, *quotedFile) {
-	if it.body == bodyContact {
-		return it.text, nil // the card's words, as the quote shows them
+// quotable is what a quote of this item shows: its text, its first file,
+// and whether it is a poll.
+func (it *item) quotable() (string, *quotedFile, bool) {
+	switch it.body {
+	case bodyContact, bodyPoll:
+		return it.text, nil, it.body == bodyPoll // the card's words, the poll's question
+	case bodyStandard:
+		return it.text, it.firstFile, false
 	}
-	if it.body != bodyStandard {
-		return "", nil
-	}
-	return it.text, it.firstFile
+	return "", nil, false
 }

@@ -136,6 +136,16 @@ func render(t testing.TB, s *backup.Snapshot, d *backup.Decoded) string {
 		}
 		fmt.Fprintf(&b, "\n%s chat %d %s from %s (%s) %s", time.UnixMilli(int64(it.DateSent)).UTC().Format("2006-01-02T15:04:05.000Z"),
 			it.Chat, it.Kind, name(it.Author), dir, fmt.Sprintf("%q", it.Text))
+		if p := it.Poll; p != nil {
+			fmt.Fprintf(&b, "\n  poll %q multiple %v", p.Question, p.Multiple)
+			for _, o := range p.Options {
+				var voters []string
+				for _, v := range o.Voters {
+					voters = append(voters, name(v))
+				}
+				fmt.Fprintf(&b, "\n    %q voted by %s", o.Text, strings.Join(voters, ", "))
+			}
+		}
 		if c := it.Contact; c != nil {
 			fmt.Fprintf(&b, "\n  card %q numbers %q", c.GivenName, c.Numbers)
 		}
@@ -143,7 +153,11 @@ func render(t testing.TB, s *backup.Snapshot, d *backup.Decoded) string {
 			fmt.Fprintf(&b, "\n  style %s %q", styleNames[r.Style], utf16Slice(it.Text, r.Start, r.Length))
 		}
 		if q := it.Quote; q != nil {
-			fmt.Fprintf(&b, "\n  quote of %s at %d: %q", name(q.Author), q.Target, q.Text)
+			kind := ""
+			if q.Type == 4 {
+				kind = " (poll)"
+			}
+			fmt.Fprintf(&b, "\n  quote%s of %s at %d: %q", kind, name(q.Author), q.Target, q.Text)
 		}
 		for _, a := range it.Attachments {
 			var plain bytes.Buffer

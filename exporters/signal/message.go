@@ -28,6 +28,7 @@ type recentMessage struct {
 	author   *author
 	snippet  string // the start of its text, for quotes
 	file     *quotedFile
+	poll     bool // a Signal poll: quoted as one
 }
 
 type quotedFile struct{ contentType, fileName string }
@@ -57,9 +58,9 @@ func cut(s string, n int) string {
 	return s + "…"
 }
 
-func (r *recentMessages) add(id model.MessageID, dateSent uint64, a *author, text string, file *quotedFile) {
+func (r *recentMessages) add(id model.MessageID, dateSent uint64, a *author, text string, file *quotedFile, poll bool) {
 	r.w.Limit = maxRecent
-	r.w.Put(id, recentMessage{dateSent, a, snippet(text), file})
+	r.w.Put(id, recentMessage{dateSent, a, snippet(text), file, poll})
 }
 
 func (r *recentMessages) find(id model.MessageID) (recentMessage, bool) { return r.w.Get(id) }
@@ -87,6 +88,11 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 	case model.KindCall:
 		text = callText(m)
 	case model.KindPoll:
+		if p, ok := w.nativePoll(m, a); ok {
+			it.body, it.poll, it.text = bodyPoll, p, m.Poll.Question // a quote of a poll shows its question
+			w.reactions(it, m)
+			return nil
+		}
 		text = pollText(m)
 	case model.KindLocation:
 		text = locationText(m)
@@ -171,7 +177,7 @@ func (w *writer) quote(it *item, m *model.Message, lines *[]string) {
 	var qa *author
 	if m.ReplyTo != "" {
 		if r, ok := w.cur.recent.find(m.ReplyTo); ok {
-			q.target, qa, q.text, q.file = r.dateSent, r.author, r.snippet, r.file
+			q.target, qa, q.text, q.file, q.poll = r.dateSent, r.author, r.snippet, r.file, r.poll
 		}
 	}
 	if m.Quote != nil {
@@ -331,6 +337,48 @@ func nativeContact(m *model.Message, a *author) (pb, bool) {
 		}
 	}
 	return ca, true
+}
+
+// maxPollText is the length, in characters, Signal allows a poll's
+// question and each option.
+const maxPollText = 100
+
+// nativePoll encodes a poll as Signal's own Poll (which shows its results
+// and who voted), when Signal can hold it whole: in a group (Signal has
+// polls in groups only), from a sender Signal knows, with a question and
+// at least two options of 1 to 100 characters, no file, no quote, and
+// every vote's voter known as a Signal recipient (a vote counted without
+// its voter, as text exports give them, has no place there). Otherwise the
+// poll stays text.
+func (w *writer) nativePoll(m *model.Message, a *author) (pb, bool) {
+	p := m.Poll
+	if p == nil || a.prefix != "" || w.cur.chat.Kind != model.Group || len(m.Attachments) > 0 ||
+		m.ReplyTo != "" || m.Quote != nil || len(p.Options) < 2 || !pollText1to100(p.Question) {
+		return nil, false
+	}
+	enc := pb(nil).str(1, p.Question).boolean(2, p.Multiple)
+	voted := map[uint64]bool{}
+	for _, o := range p.Options {
+		if !pollText1to100(o.Text) || len(o.Voters) != o.Votes {
+			return nil, false
+		}
+		opt := pb(nil).str(1, o.Text)
+		for _, v := range o.Voters {
+			va := w.cur.authors[v]
+			if va == nil || va.id == 0 || va.prefix != "" || !p.Multiple && voted[va.id] {
+				return nil, false
+			}
+			voted[va.id] = true
+			opt = opt.msg(2, pb(nil).uint(1, va.id).uint(2, 1))
+		}
+		enc = enc.msg(3, opt)
+	}
+	return enc, true
+}
+
+func pollText1to100(s string) bool {
+	n := utf8.RuneCountInString(s)
+	return strings.TrimSpace(s) != "" && n <= maxPollText
 }
 
 // phoneMobile is ContactAttachment.Phone.Type MOBILE.

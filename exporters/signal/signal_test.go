@@ -448,3 +448,53 @@ func TestNativeContact(t *testing.T) {
 		t.Errorf("the reply's quote %+v", q)
 	}
 }
+
+// A poll Signal can hold whole becomes a Signal poll; one it cannot (in a
+// one-to-one chat, votes without voters, a voter Signal does not know,
+// over-long wording, one option) stays text with its counts.
+func TestNativePoll(t *testing.T) {
+	people := []model.Participant{{ID: "a", Name: "Ann", Phone: "+447700900123"}, {ID: "c", Name: "Carla", Phone: "+447700900456"},
+		{ID: "z", Name: "Zed"}, {ID: "b", Name: "Ben Sample", Me: true}}
+	group := &model.Chat{ID: "g", Title: "Group", Kind: model.Group, Format: "whatsapp", Participants: people}
+	direct := &model.Chat{ID: "d", Title: "Ann", Kind: model.Direct, Format: "whatsapp", Participants: []model.Participant{people[0], people[3]}}
+	n := 0
+	poll := func(q string, multiple bool, opts ...model.PollOption) *model.Message {
+		n++
+		return &model.Message{ID: model.MessageID(strconv.Itoa(n)), Sender: "a", Kind: model.KindPoll, Text: q,
+			Poll: &model.Poll{Question: q, Multiple: multiple, Options: opts}, Time: model.Floating(2024, 3, 1, 10, n, 0, 0, model.PrecisionMinute)}
+	}
+	opt := func(text string, voters ...model.ParticipantID) model.PollOption {
+		return model.PollOption{Text: text, Votes: len(voters), Voters: voters}
+	}
+	counted := model.PollOption{Text: "Yes", Votes: 3} // a text export's count, voters unknown
+	items := []model.Item{group,
+		poll("Lunch?", false, opt("Pizza", "a", "b"), opt("Sushi", "c")),
+		poll("Which days?", true, opt("Mon", "a", "c"), opt("Tue", "a")),
+		poll("Counts only?", false, counted, opt("No")),
+		poll("Zed voted?", false, opt("Yes", "z"), opt("No")),
+		poll(strings.Repeat("q", 101), false, opt("Yes"), opt("No")),
+		poll("One option?", false, opt("Yes", "a")),
+		poll("Twice?", false, opt("Yes", "a"), opt("No", "a")),
+		direct,
+		poll("Direct?", false, opt("Yes", "a"), opt("No")),
+	}
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key := mustExport(t, dest, items, asText)
+	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "polls", Kind: "local", Dir: dest, Key: key}})["polls"]; !r.OK {
+		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
+	}
+	_, d := open(t, dest, key)
+	var kinds []string
+	for _, it := range d.Items {
+		kinds = append(kinds, it.Kind)
+	}
+	if want := "poll poll standard standard standard standard standard standard"; strings.Join(kinds, " ") != want {
+		t.Fatalf("kinds %q, want %q", kinds, want)
+	}
+	if p := d.Items[1].Poll; !p.Multiple || len(p.Options) != 2 || len(p.Options[0].Voters) != 2 || len(p.Options[1].Voters) != 1 {
+		t.Errorf("the multiple-choice poll: %+v", p)
+	}
+	if got := d.Items[2].Text; got != "📊 Poll: Counts only?\n• Yes (3 votes)\n• No (0 votes)" {
+		t.Errorf("a poll with counts only: %q", got)
+	}
+}

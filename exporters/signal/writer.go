@@ -335,8 +335,8 @@ func (w *writer) WriteMessage(m *model.Message) error {
 	if err := w.fill(it, m, a); err != nil {
 		return err
 	}
-	text, file := it.quotable()
-	cs.recent.add(m.ID, it.dateSent, a, text, file)
+	text, file, poll := it.quotable()
+	cs.recent.add(m.ID, it.dateSent, a, text, file, poll)
 	w.seq++
 	return w.sorter.add(record{dateSent: it.dateSent, seq: w.seq, src: cs.src, chatID: it.chatID,
 		authorID: it.authorID, frame: it.encode()})

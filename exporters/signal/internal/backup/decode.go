@@ -40,6 +40,7 @@ type DecodedItem struct {
 	Text                   string
 	Styles                 []DecodedRange  // the text's body ranges
 	Contact                *DecodedContact // a ContactMessage's card
+	Poll                   *DecodedPoll
 	Attachments            []*DecodedAttachment
 	Quote                  *DecodedQuote
 	Reactions              []DecodedReaction
@@ -61,6 +62,7 @@ type DecodedAttachment struct {
 type DecodedQuote struct {
 	Target, Author uint64
 	Text           string
+	Type           uint64 // 1 normal, 4 poll
 }
 
 // DecodedContact is the card of a ContactMessage: its given name and its
@@ -68,6 +70,20 @@ type DecodedQuote struct {
 type DecodedContact struct {
 	GivenName string
 	Numbers   []string // value/type
+}
+
+// DecodedPoll is a Poll: its question, whether several answers may be
+// chosen, and each option with the recipient ids of its voters.
+type DecodedPoll struct {
+	Question string
+	Multiple bool
+	Options  []DecodedPollOption
+}
+
+// DecodedPollOption is one answer of a poll.
+type DecodedPollOption struct {
+	Text   string
+	Voters []uint64
 }
 
 // DecodedRange is a style over part of a text, in UTF-16 units.
@@ -273,6 +289,37 @@ func decodeItem(body []field) (*DecodedItem, error) {
 					it.Reactions = append(it.Reactions, decodeReaction(y.data))
 				}
 			}
+		case 20:
+			it.Kind = "poll"
+			it.Poll = &DecodedPoll{}
+			v, _ := fieldsOf(x.data)
+			for _, y := range v {
+				switch y.num {
+				case 1:
+					it.Poll.Question = string(y.data)
+				case 2:
+					it.Poll.Multiple = y.v != 0
+				case 3:
+					var o DecodedPollOption
+					g, _ := fieldsOf(y.data)
+					for _, z := range g {
+						switch z.num {
+						case 1:
+							o.Text = string(z.data)
+						case 2:
+							h, _ := fieldsOf(z.data)
+							for _, vote := range h {
+								if vote.num == 1 {
+									o.Voters = append(o.Voters, vote.v)
+								}
+							}
+						}
+					}
+					it.Poll.Options = append(it.Poll.Options, o)
+				case 5:
+					it.Reactions = append(it.Reactions, decodeReaction(y.data))
+				}
+			}
 		case 14:
 			it.Kind = "deleted"
 		case 18:
@@ -309,6 +356,8 @@ func (it *DecodedItem) standard(b []byte) error {
 					q.Author = y.v
 				case 3:
 					q.Text = textBody(y.data)
+				case 5:
+					q.Type = y.v
 				}
 			}
 			it.Quote = q
