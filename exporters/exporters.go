@@ -59,6 +59,12 @@ const (
 	Dropped Support = iota // left out of the output
 	Partial                // kept in a weaker form, e.g. as text
 	Full                   // kept as such
+
+	// Varies: kept as such where the output can hold the message's use of
+	// the feature whole, else in a weaker form. The format's writer
+	// reports each use it keeps only partly (Report.Degrade); the counting
+	// that New's caller does for Partial would count them all.
+	Varies
 )
 
 func (s Support) String() string {
@@ -67,6 +73,8 @@ func (s Support) String() string {
 		return "full"
 	case Partial:
 		return "partial"
+	case Varies:
+		return "varies"
 	}
 	return "dropped"
 }

@@ -20,7 +20,8 @@ func newFormatsCommand(s streams) *cobra.Command {
 		Short: "List the input and output formats with their options",
 		Long: `Formats lists every input format (for --from) and output format (for --to),
 with a one-line summary and the format's own options, which convert accepts as
-flags. For outputs it also says what each can hold: full, partly, or not at all.`,
+flags. For outputs it also says what each can hold: full, partly, or not at all
+(or whole where it can, else partly; a conversion counts each case).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runFormats(s.Out, asJSON) },
 	}
@@ -102,14 +103,19 @@ func runFormats(w io.Writer, asJSON bool) error {
 			fmt.Fprintf(w, "; %s", strings.Join(kinds, "; "))
 		}
 		fmt.Fprintln(w)
-		var partly, not []string
+		var partly, varies, not []string
 		for _, feat := range model.Features {
 			switch f.Support[string(feat)] {
 			case "partial":
 				partly = append(partly, string(feat))
+			case "varies":
+				varies = append(varies, string(feat))
 			case "dropped":
 				not = append(not, string(feat))
 			}
+		}
+		if len(varies) > 0 {
+			fmt.Fprintf(w, "      keeps whole where it can, else partly: %s\n", strings.Join(varies, ", "))
 		}
 		if len(partly) > 0 {
 			fmt.Fprintf(w, "      keeps partly: %s\n", strings.Join(partly, ", "))

@@ -93,6 +93,7 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 			w.reactions(it, m)
 			return nil
 		}
+		w.opts.Report.Degrade(model.FeaturePolls, 1)
 		text = pollText(m)
 	case model.KindLocation:
 		text = locationText(m)

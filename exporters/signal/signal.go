@@ -72,7 +72,7 @@ var support = map[model.Feature]exporters.Support{
 	model.FeatureReactions:   exporters.Full,
 	model.FeatureDeletions:   exporters.Full,
 	model.FeatureViewOnce:    exporters.Full,
-	model.FeaturePolls:       exporters.Partial, // Signal's poll when it can hold it whole, else text
+	model.FeaturePolls:       exporters.Varies,  // Signal's poll when it can hold it whole, else text (counted)
 	model.FeatureLocations:   exporters.Partial, // as text
 	model.FeatureContacts:    exporters.Partial, // Signal's card (name, numbers) or text
 	model.FeatureCalls:       exporters.Partial, // as text

@@ -479,7 +479,15 @@ func TestNativePoll(t *testing.T) {
 		poll("Direct?", false, opt("Yes", "a"), opt("No")),
 	}
 	dest := filepath.Join(t.TempDir(), "SignalBackups")
-	key := mustExport(t, dest, items, asText)
+	key, rep, err := export(t, dest, items, asText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range rep.Losses() {
+		if l.Feature == model.FeaturePolls && (l.Support != exporters.Partial || l.Count != 6) {
+			t.Errorf("polls in the report: %v, want the 6 written as text kept partly", l)
+		}
+	}
 	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "polls", Kind: "local", Dir: dest, Key: key}})["polls"]; !r.OK {
 		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
 	}
