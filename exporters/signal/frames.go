@@ -135,6 +135,7 @@ const (
 	bodyViewOnce
 	bodyContact // a shared contact card: ContactMessage
 	bodyPoll    // Poll
+	bodyCall    // a one-to-one call: ChatUpdateMessage.individualCall
 )
 
 // item is one ChatItem before it is encoded.
@@ -148,6 +149,7 @@ type item struct {
 	styles           []bodyRange // of text
 	contact          pb          // encoded ContactAttachment, for bodyContact
 	poll             pb          // encoded Poll without its reactions, for bodyPoll
+	call             pb          // encoded IndividualCall, for bodyCall
 	attachments      []pb        // encoded MessageAttachment
 	firstFile        *quotedFile
 	quote            *quote
@@ -170,6 +172,11 @@ type reaction struct {
 
 func (it *item) encode() pb {
 	ci := pb(nil).uint(1, it.chatID).uint(2, it.authorID).uint(3, it.dateSent)
+	if it.body == bodyCall {
+		// A chat update has no direction; the call says its own.
+		call := append(pb(nil), it.call...).uint(5, it.dateSent).boolean(6, true) // started, read
+		return pb(nil).msg(frameChatItem, ci.msg(10, nil).msg(15, pb(nil).msg(7, call)))
+	}
 	if it.outgoing {
 		out := pb(nil)
 		for _, r := range it.to {

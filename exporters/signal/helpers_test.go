@@ -136,6 +136,9 @@ func render(t testing.TB, s *backup.Snapshot, d *backup.Decoded) string {
 		}
 		fmt.Fprintf(&b, "\n%s chat %d %s from %s (%s) %s", time.UnixMilli(int64(it.DateSent)).UTC().Format("2006-01-02T15:04:05.000Z"),
 			it.Chat, it.Kind, name(it.Author), dir, fmt.Sprintf("%q", it.Text))
+		if c := it.Call; c != nil {
+			fmt.Fprintf(&b, "\n  call type %d direction %d state %d started %d read %v", c.Type, c.Direction, c.State, c.Started, c.Read)
+		}
 		if p := it.Poll; p != nil {
 			fmt.Fprintf(&b, "\n  poll %q multiple %v", p.Question, p.Multiple)
 			for _, o := range p.Options {

@@ -86,6 +86,11 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 		}
 		text = "[view-once message]"
 	case model.KindCall:
+		if c, ok := w.nativeCall(m, a); ok {
+			it.body, it.call, it.text = bodyCall, c, callText(m)
+			return nil
+		}
+		w.opts.Report.Degrade(model.FeatureCalls, 1)
 		text = callText(m)
 	case model.KindPoll:
 		if p, ok := w.nativePoll(m, a); ok {
@@ -338,6 +343,49 @@ func nativeContact(m *model.Message, a *author) (pb, bool) {
 		}
 	}
 	return ca, true
+}
+
+// IndividualCall's enums.
+const (
+	callAudio       = 1
+	callVideo       = 2
+	callIncoming    = 1
+	callOutgoing    = 2
+	callAccepted    = 1
+	callNotAccepted = 2
+	callMissed      = 3
+)
+
+// nativeCall encodes a call in a one-to-one chat as Signal's own call
+// event ("Missed voice call", with a button to call back), when Signal can
+// hold it whole: Signal's call events have no duration, so a call that
+// lasted a known time stays text; a call of the group chats (which
+// Signal records by its ringer's Signal id) and one with reactions stay
+// text too. The caller is the message's sender: an incoming
+// call missed is "missed", an outgoing one "not answered".
+func (w *writer) nativeCall(m *model.Message, a *author) (pb, bool) {
+	c := m.Call
+	// Signal has call events only in a chat with a contact: not in a
+	// group, and not in a one-to-one chat kept as a group because the
+	// partner has no number, nor in Note to Self.
+	if c == nil || c.Duration > 0 || w.cur.partner == 0 || w.cur.partner == w.selfID || a.id == 0 || a.prefix != "" ||
+		len(m.Reactions) > 0 || len(m.Attachments) > 0 || m.ReplyTo != "" || m.Quote != nil {
+		return nil, false
+	}
+	typ, dir, state := uint64(callAudio), uint64(callIncoming), uint64(callAccepted)
+	if c.Video {
+		typ = callVideo
+	}
+	if a.outgoing {
+		dir = callOutgoing
+	}
+	if c.Missed {
+		state = callMissed
+		if a.outgoing {
+			state = callNotAccepted
+		}
+	}
+	return pb(nil).uint(2, typ).uint(3, dir).uint(4, state), true
 }
 
 // maxPollText is the length, in characters, Signal allows a poll's

@@ -75,7 +75,7 @@ var support = map[model.Feature]exporters.Support{
 	model.FeaturePolls:       exporters.Varies,  // Signal's poll when it can hold it whole, else text (counted)
 	model.FeatureLocations:   exporters.Partial, // as text
 	model.FeatureContacts:    exporters.Partial, // Signal's card (name, numbers) or text
-	model.FeatureCalls:       exporters.Partial, // as text
+	model.FeatureCalls:       exporters.Varies,  // Signal's call event in a one-to-one chat without a duration, else text (counted)
 	// Dropped: system events (Signal's own need member ACIs), the
 	// forwarded mark and the edited mark (Signal keeps edits as earlier
 	// revisions, which no export has).

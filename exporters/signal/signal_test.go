@@ -3,12 +3,14 @@ package signal
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
@@ -504,5 +506,59 @@ func TestNativePoll(t *testing.T) {
 	}
 	if got := d.Items[2].Text; got != "📊 Poll: Counts only?\n• Yes (3 votes)\n• No (0 votes)" {
 		t.Errorf("a poll with counts only: %q", got)
+	}
+}
+
+// A call in a one-to-one chat whose length no one knows becomes Signal's
+// own call event; a call with a length, or in a group, stays text.
+func TestNativeCall(t *testing.T) {
+	ann := model.Participant{ID: "a", Name: "Ann", Phone: "+447700900123"}
+	me := model.Participant{ID: "b", Name: "Ben Sample", Me: true}
+	direct := &model.Chat{ID: "d", Title: "Ann", Kind: model.Direct, Format: "whatsapp", Participants: []model.Participant{ann, me}}
+	group := &model.Chat{ID: "g", Title: "Group", Kind: model.Group, Format: "whatsapp", Participants: []model.Participant{ann, me}}
+	zed := &model.Chat{ID: "z", Title: "Zed", Kind: model.Direct, Format: "whatsapp", Participants: []model.Participant{{ID: "z", Name: "Zed"}, me}}
+	n := 0
+	call := func(sender model.ParticipantID, c model.Call) *model.Message {
+		n++
+		return &model.Message{ID: model.MessageID(strconv.Itoa(n)), Sender: sender, Kind: model.KindCall, Call: &c,
+			Time: model.Floating(2024, 3, 1, 10, n, 0, 0, model.PrecisionMinute)}
+	}
+	items := []model.Item{direct,
+		call("a", model.Call{Missed: true}),
+		call("b", model.Call{Missed: true, Video: true}),
+		call("a", model.Call{}),
+		call("a", model.Call{Duration: 75 * time.Second}),
+		group,
+		call("a", model.Call{Missed: true}),
+		zed, // no number: the chat becomes a group of text, its calls too
+		call("z", model.Call{Missed: true}),
+		call("b", model.Call{Missed: true}),
+	}
+	dest := filepath.Join(t.TempDir(), "SignalBackups")
+	key, rep, err := export(t, dest, items, asText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "calls", Kind: "local", Dir: dest, Key: key}})["calls"]; !r.OK {
+		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
+	}
+	_, d := open(t, dest, key)
+	var got []string
+	for _, it := range d.Items {
+		if c := it.Call; c != nil {
+			got = append(got, fmt.Sprintf("call %d/%d/%d", c.Type, c.Direction, c.State))
+		} else {
+			got = append(got, it.Kind+" "+it.Text)
+		}
+	}
+	want := []string{"call 1/1/3", "call 2/2/2", "call 1/1/1", "standard 📞 Voice call (1m15s)", "standard 📞 Missed voice call",
+		"standard Zed: 📞 Missed voice call", "standard 📞 Missed voice call"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("calls:\n got %q\nwant %q", got, want)
+	}
+	for _, l := range rep.Losses() {
+		if l.Feature == model.FeatureCalls && (l.Support != exporters.Partial || l.Count != 4) {
+			t.Errorf("calls in the report: %v, want the 4 written as text kept partly", l)
+		}
 	}
 }

@@ -41,6 +41,7 @@ type DecodedItem struct {
 	Styles                 []DecodedRange  // the text's body ranges
 	Contact                *DecodedContact // a ContactMessage's card
 	Poll                   *DecodedPoll
+	Call                   *DecodedCall // an update that is a one-to-one call
 	Attachments            []*DecodedAttachment
 	Quote                  *DecodedQuote
 	Reactions              []DecodedReaction
@@ -70,6 +71,12 @@ type DecodedQuote struct {
 type DecodedContact struct {
 	GivenName string
 	Numbers   []string // value/type
+}
+
+// DecodedCall is an IndividualCall.
+type DecodedCall struct {
+	Type, Direction, State, Started uint64
+	Read                            bool
 }
 
 // DecodedPoll is a Poll: its question, whether several answers may be
@@ -287,6 +294,30 @@ func decodeItem(body []field) (*DecodedItem, error) {
 					it.Contact = decodeContact(y.data)
 				case 2:
 					it.Reactions = append(it.Reactions, decodeReaction(y.data))
+				}
+			}
+		case 15:
+			it.Kind = "update"
+			v, _ := fieldsOf(x.data)
+			for _, y := range v {
+				if y.num != 7 {
+					continue
+				}
+				it.Kind, it.Call = "call", &DecodedCall{}
+				g, _ := fieldsOf(y.data)
+				for _, z := range g {
+					switch z.num {
+					case 2:
+						it.Call.Type = z.v
+					case 3:
+						it.Call.Direction = z.v
+					case 4:
+						it.Call.State = z.v
+					case 5:
+						it.Call.Started = z.v
+					case 6:
+						it.Call.Read = z.v != 0
+					}
 				}
 			}
 		case 20:
