@@ -39,11 +39,20 @@ func (l Loss) String() string {
 	return how + " " + Count(l.Count, l.Feature.Singular(), string(l.Feature))
 }
 
-// Drop records that n uses of f were left out.
-func (r *Report) Drop(f model.Feature, n int) { r.add(&r.dropped, f, n) }
+// Drop records that n uses of f were left out. Like every method that
+// records, it does nothing on a nil Report (a writer used without one).
+func (r *Report) Drop(f model.Feature, n int) {
+	if r != nil {
+		r.add(&r.dropped, f, n)
+	}
+}
 
 // Degrade records that n uses of f were kept in a weaker form.
-func (r *Report) Degrade(f model.Feature, n int) { r.add(&r.partial, f, n) }
+func (r *Report) Degrade(f model.Feature, n int) {
+	if r != nil {
+		r.add(&r.partial, f, n)
+	}
+}
 
 func (r *Report) add(m *map[model.Feature]int, f model.Feature, n int) {
 	if n == 0 {
@@ -70,6 +79,9 @@ func Count(n int, one, many string) string {
 // Notef records a sentence for the user; repeated notes are kept once,
 // and at most 100 are kept.
 func (r *Report) Notef(format string, args ...any) {
+	if r == nil {
+		return
+	}
 	s := fmt.Sprintf(format, args...)
 	r.mu.Lock()
 	defer r.mu.Unlock()

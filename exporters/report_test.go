@@ -68,3 +68,11 @@ func TestCount(t *testing.T) {
 		t.Errorf("Loss.String() = %q", s)
 	}
 }
+
+// A writer may be given no report: recording into a nil one does nothing.
+func TestNilReport(t *testing.T) {
+	var r *exporters.Report
+	r.Drop(model.FeatureReplies, 1)
+	r.Degrade(model.FeatureText, 2)
+	r.Notef("nothing %d", 1)
+}

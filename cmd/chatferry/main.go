@@ -10,12 +10,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/chatferry/chatferry/exporters"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"github.com/chatferry/chatferry/exporters"
 	_ "github.com/chatferry/chatferry/exporters/all"
 	"github.com/chatferry/chatferry/importers"
 	_ "github.com/chatferry/chatferry/importers/all"

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/chatferry/chatferry/exporters"
 	"hash/maphash"
 
 	"github.com/spf13/cobra"
 
+	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/importers"
 	"github.com/chatferry/chatferry/model"
 )

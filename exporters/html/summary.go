@@ -1,12 +1,12 @@
 package html
 
 import (
-	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"github.com/chatferry/chatferry/model"
 )
 

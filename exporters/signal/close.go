@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"github.com/chatferry/chatferry/exporters"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/signal/internal/backup"
 )
 

@@ -2,13 +2,13 @@ package signal
 
 import (
 	"fmt"
-	"github.com/chatferry/chatferry/exporters"
-	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"github.com/chatferry/chatferry/exporters/internal/recent"
 	"github.com/chatferry/chatferry/model"
 )
@@ -192,7 +192,6 @@ func (w *writer) quote(it *item, m *model.Message, lines *[]string) {
 			if w.cur.markedUp {
 				q.text, _ = styledText(q.text) // shown as the quoted message was
 			}
-
 		}
 		if a := w.cur.authors[m.Quote.Sender]; a != nil && qa == nil {
 			qa = a

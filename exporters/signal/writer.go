@@ -4,13 +4,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"github.com/chatferry/chatferry/exporters/signal/internal/backup"
 	"github.com/chatferry/chatferry/model"
 )

@@ -3,13 +3,14 @@ package sqlite
 import (
 	"errors"
 	"fmt"
-	"github.com/chatferry/chatferry/exporters"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/chatferry/chatferry/exporters"
 )
 
 // Close finishes the run: it resolves replies, indexes the new messages

@@ -2,7 +2,6 @@ package telegramjson
 
 import (
 	"errors"
-	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"github.com/chatferry/chatferry/model"
 )
 

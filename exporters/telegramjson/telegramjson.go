@@ -28,7 +28,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"io"
 	"os"
 	"path/filepath"
@@ -37,6 +36,7 @@ import (
 	"time"
 
 	"github.com/chatferry/chatferry/exporters"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"github.com/chatferry/chatferry/model"
 )
 

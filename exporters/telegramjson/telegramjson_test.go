@@ -2,7 +2,6 @@ package telegramjson_test
 
 import (
 	"encoding/json"
-	"github.com/chatferry/chatferry/exporters/internal/markup"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
+	"github.com/chatferry/chatferry/exporters/internal/markup"
 	_ "github.com/chatferry/chatferry/exporters/telegramjson"
 	_ "github.com/chatferry/chatferry/importers/telegramjson" // reads the output back
 	"github.com/chatferry/chatferry/model"
