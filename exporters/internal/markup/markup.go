@@ -114,10 +114,12 @@ func parse(out []Span, s string, style Style) []Span {
 			if !noFence {
 				j = strings.Index(s[i+3:], "```")
 				noFence = j < 0
-				if scanned != nil && j >= 0 {
-					*scanned += 3 + j + 3
-				} else if scanned != nil {
-					*scanned += len(s) - i
+				switch {
+				case scanned == nil:
+				case j >= 0:
+					*scanned += 3 + j + 3 // up to the closing fence
+				default:
+					*scanned += len(s) - i // to the end
 				}
 			}
 			if j > 0 && strings.TrimSpace(s[i+3:i+3+j]) != "" {
@@ -135,17 +137,16 @@ func parse(out []Span, s string, style Style) []Span {
 			continue
 		}
 		k := closing(s, i)
-		if scanned != nil {
-			*scanned += max(k, 0) - i
-		}
 		if k < 0 {
 			noClose[c] = len(s)
 			if nl := strings.IndexByte(s[i:], '\n'); nl >= 0 {
 				noClose[c] = i + nl
 			}
-			if scanned != nil {
-				*scanned += noClose[c]
-			}
+		}
+		if scanned != nil {
+			*scanned += max(k, noClose[c]) - i
+		}
+		if k < 0 {
 			i++
 			continue
 		}
