@@ -16,6 +16,7 @@ import (
 	"github.com/chatferry/chatferry/exporters"
 	"github.com/chatferry/chatferry/exporters/exportertest"
 	"github.com/chatferry/chatferry/exporters/signal/internal/backup"
+	"github.com/chatferry/chatferry/exporters/signal/signalcheck"
 	"github.com/chatferry/chatferry/model"
 )
 
@@ -216,4 +217,24 @@ func utf16Slice(s string, start, length uint64) string {
 		return fmt.Sprintf("(range %d+%d beyond the text's %d units)", start, length, len(u))
 	}
 	return string(utf16.Decode(u[start : start+length]))
+}
+
+// openValid runs Signal's validator on the backup at root, fails the test
+// when it refuses it, and returns the backup's frames.
+func openValid(t *testing.T, root, key string) *backup.Decoded {
+	t.Helper()
+	if r := signalcheck.Run(t, []signalcheck.Job{{ID: t.Name(), Kind: "local", Dir: root, Key: key}})[t.Name()]; !r.OK {
+		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
+	}
+	_, d := open(t, root, key)
+	return d
+}
+
+// itemKinds lists the kinds of a backup's chat items, in order.
+func itemKinds(d *backup.Decoded) string {
+	var kinds []string
+	for _, it := range d.Items {
+		kinds = append(kinds, it.Kind)
+	}
+	return strings.Join(kinds, " ")
 }

@@ -317,10 +317,7 @@ func TestFormatting(t *testing.T) {
 	}
 	dest := filepath.Join(t.TempDir(), "SignalBackups")
 	key := mustExport(t, dest, items, asText)
-	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "styled", Kind: "local", Dir: dest, Key: key}})["styled"]; !r.OK {
-		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
-	}
-	_, d := open(t, dest, key)
+	d := openValid(t, dest, key)
 	type styled struct {
 		text   string
 		styles []string
@@ -387,10 +384,7 @@ func TestSignalLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "long", Kind: "local", Dir: dest, Key: key}})["long"]; !r.OK {
-		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
-	}
-	_, d := open(t, dest, key)
+	d := openValid(t, dest, key)
 	if len(d.Items) != 2 {
 		t.Fatalf("%d items", len(d.Items))
 	}
@@ -431,16 +425,9 @@ func TestNativeContact(t *testing.T) {
 	}
 	dest := filepath.Join(t.TempDir(), "SignalBackups")
 	key := mustExport(t, dest, items, asText)
-	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "cards", Kind: "local", Dir: dest, Key: key}})["cards"]; !r.OK {
-		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
-	}
-	_, d := open(t, dest, key)
-	var kinds []string
-	for _, it := range d.Items {
-		kinds = append(kinds, it.Kind)
-	}
-	if want := "contact standard standard standard standard standard"; strings.Join(kinds, " ") != want {
-		t.Fatalf("kinds %q, want %q", kinds, want)
+	d := openValid(t, dest, key)
+	if got, want := itemKinds(d), "contact standard standard standard standard standard"; got != want {
+		t.Fatalf("kinds %q, want %q", got, want)
 	}
 	if c := d.Items[0].Contact; c == nil || c.GivenName != "Carla Example" ||
 		strings.Join(c.Numbers, " ") != "+44 7700 900456/2 +49 30 1234567/2" {
@@ -490,16 +477,9 @@ func TestNativePoll(t *testing.T) {
 			t.Errorf("polls in the report: %v, want the 6 written as text kept partly", l)
 		}
 	}
-	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "polls", Kind: "local", Dir: dest, Key: key}})["polls"]; !r.OK {
-		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
-	}
-	_, d := open(t, dest, key)
-	var kinds []string
-	for _, it := range d.Items {
-		kinds = append(kinds, it.Kind)
-	}
-	if want := "poll poll standard standard standard standard standard standard"; strings.Join(kinds, " ") != want {
-		t.Fatalf("kinds %q, want %q", kinds, want)
+	d := openValid(t, dest, key)
+	if got, want := itemKinds(d), "poll poll standard standard standard standard standard standard"; got != want {
+		t.Fatalf("kinds %q, want %q", got, want)
 	}
 	if p := d.Items[1].Poll; !p.Multiple || len(p.Options) != 2 || len(p.Options[0].Voters) != 2 || len(p.Options[1].Voters) != 1 {
 		t.Errorf("the multiple-choice poll: %+v", p)
@@ -539,10 +519,7 @@ func TestNativeCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := signalcheck.Run(t, []signalcheck.Job{{ID: "calls", Kind: "local", Dir: dest, Key: key}})["calls"]; !r.OK {
-		t.Errorf("the validator rejects the backup: %v %v", r.Errors, r.Unknown)
-	}
-	_, d := open(t, dest, key)
+	d := openValid(t, dest, key)
 	var got []string
 	for _, it := range d.Items {
 		if c := it.Call; c != nil {
