@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ import (
 var recoveryKeyRE = regexp.MustCompile(`(?m)^\s+((?:[0-9A-Z#=]{4} ){15}[0-9A-Z#=]{4})\s*$`)
 
 // whatsappInputs lists the WhatsApp samples of the project and the
-// corpus's export zips with media.
+// corpus's transcripts and export zips, in every locale it has.
 func whatsappInputs(t *testing.T) []string {
 	root := importertest.ModuleRoot(t)
 	var inputs []string
@@ -29,7 +30,7 @@ func whatsappInputs(t *testing.T) []string {
 	})
 	corpus := importertest.Corpus(t, "whatsapp")
 	filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".zip") {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".zip") || strings.HasSuffix(p, ".txt")) {
 			inputs = append(inputs, p)
 		}
 		return nil
@@ -62,17 +63,22 @@ func TestSignalFromWhatsApp(t *testing.T) {
 			t.Errorf("%s: no recovery key printed:\n%s", in, stderr)
 			continue
 		}
-		jobs = append(jobs, signalcheck.Job{ID: filepath.Base(in) + "#" + string(rune('a'+i%26)), Kind: "local",
+		jobs = append(jobs, signalcheck.Job{ID: strconv.Itoa(i) + " " + filepath.Base(in), Kind: "local",
 			Dir: filepath.Join(dir, "SignalBackups"), Key: m[1]})
 	}
 	if len(jobs) == 0 {
 		t.Fatal("no WhatsApp sample converted")
 	}
-	for id, r := range signalcheck.Run(t, jobs) {
+	res := signalcheck.Run(t, jobs)
+	for id, r := range res {
 		if !r.OK {
 			t.Errorf("%s: the validator rejects the backup: %v %v", id, r.Errors, r.Unknown)
 		}
 	}
+	if len(res) != len(jobs) {
+		t.Errorf("the validator answered for %d of %d backups", len(res), len(jobs))
+	}
+	t.Logf("%d backups validated", len(res))
 }
 
 // Every database input, ours and the corpus's, converted to a Signal
