@@ -287,70 +287,19 @@ func decodeItem(body []field) (*DecodedItem, error) {
 			}
 		case 12:
 			it.Kind = "contact"
-			v, _ := fieldsOf(x.data)
-			for _, y := range v {
-				switch y.num {
-				case 1:
-					it.Contact = decodeContact(y.data)
-				case 2:
-					it.Reactions = append(it.Reactions, decodeReaction(y.data))
-				}
-			}
+			it.Contact = decodeContact(first(x.data, 1).data)
+			it.Reactions = reactionsIn(x.data, 2)
 		case 15:
 			it.Kind = "update"
-			v, _ := fieldsOf(x.data)
-			for _, y := range v {
-				if y.num != 7 {
-					continue
-				}
-				it.Kind, it.Call = "call", &DecodedCall{}
-				g, _ := fieldsOf(y.data)
-				for _, z := range g {
-					switch z.num {
-					case 2:
-						it.Call.Type = z.v
-					case 3:
-						it.Call.Direction = z.v
-					case 4:
-						it.Call.State = z.v
-					case 5:
-						it.Call.Started = z.v
-					case 6:
-						it.Call.Read = z.v != 0
-					}
-				}
+			if c := first(x.data, 7); c.data != nil {
+				it.Kind = "call"
+				it.Call = &DecodedCall{Type: first(c.data, 2).v, Direction: first(c.data, 3).v,
+					State: first(c.data, 4).v, Started: first(c.data, 5).v, Read: first(c.data, 6).v != 0}
 			}
 		case 20:
 			it.Kind = "poll"
-			it.Poll = &DecodedPoll{}
-			v, _ := fieldsOf(x.data)
-			for _, y := range v {
-				switch y.num {
-				case 1:
-					it.Poll.Question = string(y.data)
-				case 2:
-					it.Poll.Multiple = y.v != 0
-				case 3:
-					var o DecodedPollOption
-					g, _ := fieldsOf(y.data)
-					for _, z := range g {
-						switch z.num {
-						case 1:
-							o.Text = string(z.data)
-						case 2:
-							h, _ := fieldsOf(z.data)
-							for _, vote := range h {
-								if vote.num == 1 {
-									o.Voters = append(o.Voters, vote.v)
-								}
-							}
-						}
-					}
-					it.Poll.Options = append(it.Poll.Options, o)
-				case 5:
-					it.Reactions = append(it.Reactions, decodeReaction(y.data))
-				}
-			}
+			it.Poll = decodePoll(x.data)
+			it.Reactions = reactionsIn(x.data, 5)
 		case 14:
 			it.Kind = "deleted"
 		case 18:
@@ -418,58 +367,62 @@ func textBody(b []byte) string {
 	return ""
 }
 
-// decodeContact reads a ContactAttachment's name and numbers.
-func decodeContact(b []byte) *DecodedContact {
-	c := &DecodedContact{}
+// all returns the fields of message b numbered num, in order.
+func all(b []byte, num protowire.Number) []field {
 	f, _ := fieldsOf(b)
+	var out []field
 	for _, x := range f {
-		switch x.num {
-		case 1:
-			g, _ := fieldsOf(x.data)
-			for _, y := range g {
-				if y.num == 1 {
-					c.GivenName = string(y.data)
-				}
-			}
-		case 3:
-			var value string
-			var typ uint64
-			g, _ := fieldsOf(x.data)
-			for _, y := range g {
-				switch y.num {
-				case 1:
-					value = string(y.data)
-				case 2:
-					typ = y.v
-				}
-			}
-			c.Numbers = append(c.Numbers, fmt.Sprintf("%s/%d", value, typ))
+		if x.num == num {
+			out = append(out, x)
 		}
 	}
+	return out
+}
+
+// first returns the field of message b numbered num, or an empty field.
+func first(b []byte, num protowire.Number) field {
+	if f := all(b, num); len(f) > 0 {
+		return f[0]
+	}
+	return field{}
+}
+
+// reactionsIn returns the reactions of message b, field num.
+func reactionsIn(b []byte, num protowire.Number) []DecodedReaction {
+	var out []DecodedReaction
+	for _, r := range all(b, num) {
+		out = append(out, decodeReaction(r.data))
+	}
+	return out
+}
+
+// decodeContact reads a ContactAttachment's given name and numbers.
+func decodeContact(b []byte) *DecodedContact {
+	c := &DecodedContact{GivenName: string(first(first(b, 1).data, 1).data)}
+	for _, n := range all(b, 3) {
+		c.Numbers = append(c.Numbers, fmt.Sprintf("%s/%d", first(n.data, 1).data, first(n.data, 2).v))
+	}
 	return c
+}
+
+// decodePoll reads a Poll's question, choice and options with their voters.
+func decodePoll(b []byte) *DecodedPoll {
+	p := &DecodedPoll{Question: string(first(b, 1).data), Multiple: first(b, 2).v != 0}
+	for _, o := range all(b, 3) {
+		opt := DecodedPollOption{Text: string(first(o.data, 1).data)}
+		for _, vote := range all(o.data, 2) {
+			opt.Voters = append(opt.Voters, first(vote.data, 1).v)
+		}
+		p.Options = append(p.Options, opt)
+	}
+	return p
 }
 
 // bodyRanges returns the styles of a Text message.
 func bodyRanges(b []byte) []DecodedRange {
 	var out []DecodedRange
-	f, _ := fieldsOf(b)
-	for _, x := range f {
-		if x.num != 2 {
-			continue
-		}
-		var r DecodedRange
-		g, _ := fieldsOf(x.data)
-		for _, y := range g {
-			switch y.num {
-			case 1:
-				r.Start = y.v
-			case 2:
-				r.Length = y.v
-			case 4:
-				r.Style = y.v
-			}
-		}
-		out = append(out, r)
+	for _, r := range all(b, 2) {
+		out = append(out, DecodedRange{Start: first(r.data, 1).v, Length: first(r.data, 2).v, Style: first(r.data, 4).v})
 	}
 	return out
 }
