@@ -147,9 +147,7 @@ type item struct {
 	body             body
 	text             string
 	styles           []bodyRange // of text
-	contact          pb          // encoded ContactAttachment, for bodyContact
-	poll             pb          // encoded Poll without its reactions, for bodyPoll
-	call             pb          // encoded IndividualCall, for bodyCall
+	native           pb          // a contact, poll or call item's own fields, reactions not included
 	attachments      []pb        // encoded MessageAttachment
 	firstFile        *quotedFile
 	quote            *quote
@@ -174,7 +172,7 @@ func (it *item) encode() pb {
 	ci := pb(nil).uint(1, it.chatID).uint(2, it.authorID).uint(3, it.dateSent)
 	if it.body == bodyCall {
 		// A chat update has no direction; the call says its own.
-		call := append(pb(nil), it.call...).uint(5, it.dateSent).boolean(6, true) // started, read
+		call := append(pb(nil), it.native...).uint(5, it.dateSent).boolean(6, true) // started, read
 		return pb(nil).msg(frameChatItem, ci.msg(10, nil).msg(15, pb(nil).msg(7, call)))
 	}
 	if it.outgoing {
@@ -188,28 +186,15 @@ func (it *item) encode() pb {
 	} else {
 		ci = ci.msg(8, pb(nil).uint(1, it.dateSent).boolean(3, true)) // dateReceived, read
 	}
-	var reactions pb
-	for i, r := range it.reactions {
-		reactions = reactions.msg(6, pb(nil).str(1, r.emoji).uint(2, r.authorID).uint(3, r.sent).uint(4, uint64(i+1)))
-	}
 	switch it.body {
 	case bodyDeleted:
 		ci = ci.msg(14, nil)
-	case bodyViewOnce, bodyContact, bodyPoll:
-		// Reactions are field 2 of ViewOnceMessage and ContactMessage and
-		// field 5 of Poll, as they are field 6 of StandardMessage:
-		// renumber them.
-		v, field, rfield := pb(nil), protowire.Number(18), protowire.Number(2)
-		switch it.body {
-		case bodyContact:
-			v, field = v.msg(1, it.contact), 12
-		case bodyPoll:
-			v, field, rfield = append(v, it.poll...), 20, 5
-		}
-		for i, r := range it.reactions {
-			v = v.msg(rfield, pb(nil).str(1, r.emoji).uint(2, r.authorID).uint(3, r.sent).uint(4, uint64(i+1)))
-		}
-		ci = ci.msg(field, v)
+	case bodyViewOnce: // reactions are field 2 of ViewOnceMessage
+		ci = ci.msg(18, it.appendReactions(nil, 2))
+	case bodyContact: // ContactMessage: the card is field 1, reactions 2
+		ci = ci.msg(12, it.appendReactions(pb(nil).msg(1, it.native), 2))
+	case bodyPoll: // reactions are field 5 of Poll
+		ci = ci.msg(20, it.appendReactions(append(pb(nil), it.native...), 5))
 	default:
 		sm := pb(nil)
 		if q := it.quote; q != nil {
@@ -224,11 +209,11 @@ func (it *item) encode() pb {
 			if q.file != nil {
 				qm = qm.msg(4, pb(nil).str(1, q.file.contentType).str(2, q.file.fileName))
 			}
+			typ := uint64(quoteNormal)
 			if q.poll {
-				qm = qm.uint(5, quotePoll)
-			} else {
-				qm = qm.uint(5, quoteNormal)
+				typ = quotePoll
 			}
+			qm = qm.uint(5, typ)
 			sm = sm.msg(1, qm)
 		}
 		if it.text != "" {
@@ -245,10 +230,18 @@ func (it *item) encode() pb {
 		for _, a := range it.attachments {
 			sm = sm.msg(3, a)
 		}
-		sm = append(sm, reactions...)
-		ci = ci.msg(11, sm)
+		ci = ci.msg(11, it.appendReactions(sm, 6))
 	}
 	return pb(nil).msg(frameChatItem, ci)
+}
+
+// appendReactions appends the item's reactions to b as field num: each
+// kind of message numbers them its own way.
+func (it *item) appendReactions(b pb, num protowire.Number) pb {
+	for i, r := range it.reactions {
+		b = b.msg(num, pb(nil).str(1, r.emoji).uint(2, r.authorID).uint(3, r.sent).uint(4, uint64(i+1)))
+	}
+	return b
 }
 
 // encodeAttachment is a MessageAttachment whose file is in the local

@@ -87,14 +87,14 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 		text = "[view-once message]"
 	case model.KindCall:
 		if c, ok := w.nativeCall(m, a); ok {
-			it.body, it.call, it.text = bodyCall, c, callText(m)
+			it.body, it.native, it.text = bodyCall, c, callText(m)
 			return nil
 		}
 		w.opts.Report.Degrade(model.FeatureCalls, 1)
 		text = callText(m)
 	case model.KindPoll:
 		if p, ok := w.nativePoll(m, a); ok {
-			it.body, it.poll, it.text = bodyPoll, p, m.Poll.Question // a quote of a poll shows its question
+			it.body, it.native, it.text = bodyPoll, p, m.Poll.Question // a quote of a poll shows its question
 			w.reactions(it, m)
 			return nil
 		}
@@ -104,7 +104,7 @@ func (w *writer) fill(it *item, m *model.Message, a *author) error {
 		text = locationText(m)
 	case model.KindContact:
 		if c, ok := nativeContact(m, a); ok {
-			it.body, it.contact, it.text = bodyContact, c, contactText(m)
+			it.body, it.native, it.text = bodyContact, c, contactText(m)
 			w.reactions(it, m)
 			return nil
 		}
