@@ -60,8 +60,8 @@ func (m *media) list() {
 		if !e.Type().IsRegular() || norm.NFC.IsNormalString(n) {
 			continue
 		}
-		if _, taken := m.names[norm.NFC.String(n)]; !taken {
-			m.names[norm.NFC.String(n)] = n // an exact name always wins
+		if k := norm.NFC.String(n); m.names[k] == "" {
+			m.names[k] = n // an exact name always wins
 		}
 	}
 }
