@@ -22,11 +22,7 @@ func shownText(text string, markedUp bool) string {
 	if !markedUp {
 		return text
 	}
-	var b strings.Builder
-	for _, sp := range markup.Parse(text) {
-		b.WriteString(sp.Text)
-	}
-	return b.String()
+	return markup.Strip(text)
 }
 
 // richText splits a message's text into segments: its web links, and,

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -71,11 +70,7 @@ func normalizer() func(model.Item) {
 			v.Time, v.EditedAt = ts(v.Time), ts(v.EditedAt)
 			v.Source, v.Quote = model.Pos{}, nil
 			if markedUp && v.Kind != model.KindSystem && v.Kind != model.KindCall {
-				var b strings.Builder
-				for _, sp := range markup.Parse(v.Text) {
-					b.WriteString(sp.Text)
-				}
-				v.Text = b.String()
+				v.Text = markup.Strip(v.Text)
 			}
 			if v.Kind == model.KindDeleted || v.Kind == model.KindViewOnce {
 				v.Kind = model.KindText

@@ -66,6 +66,20 @@ func Parse(text string) []Span {
 	return parse(nil, text, 0)
 }
 
+// Strip returns text as WhatsApp shows it, unstyled: without the marks of
+// its styled pieces.
+func Strip(text string) string {
+	spans := Parse(text)
+	if len(spans) == 1 {
+		return spans[0].Text
+	}
+	var b strings.Builder
+	for _, sp := range spans {
+		b.WriteString(sp.Text)
+	}
+	return b.String()
+}
+
 // markerStyle returns the style marker c gives, or 0.
 func markerStyle(c byte) Style {
 	switch c {

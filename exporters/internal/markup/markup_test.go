@@ -66,6 +66,14 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestStrip(t *testing.T) {
+	for in, want := range map[string]string{"": "", "plain": "plain", "*a* _b_ 2*3*4": "a b 2*3*4", "```x```": "x"} {
+		if got := Strip(in); got != want {
+			t.Errorf("Strip(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestApplies(t *testing.T) {
 	for format, want := range map[string]bool{
 		"whatsapp": true, "whatsapp-android": true, "whatsapp-ios": true,
